@@ -1,0 +1,35 @@
+namespace PsLlm;
+
+/// <summary>
+/// Base class for callback handlers, after LangChain's BaseCallbackHandler: override the On*
+/// methods you care about; the others do nothing. A PowerShell class can derive from it:
+/// <code>class Logger : PsLlm.CallbackHandler { [void] OnLlmEnd([PsLlm.LlmEndEvent]$e) { … } }</code>
+/// Handlers are called on the thread that runs the chat (the pipeline thread in PowerShell),
+/// in event order.
+/// </summary>
+public class CallbackHandler
+{
+    /// <summary>
+    /// When true, an exception thrown by this handler stops the run (LangChain's raise_error);
+    /// when false it is reported as a warning and the run goes on.
+    /// </summary>
+    public bool RaiseError { get; set; }
+
+    /// <summary>A name for warnings and Get-LlmCallback; defaults to the type name.</summary>
+    public virtual string Name => GetType().Name;
+
+    public virtual void OnChainStart(ChainStartEvent e) { }
+    public virtual void OnChainEnd(ChainEndEvent e) { }
+    public virtual void OnChainError(ChainErrorEvent e) { }
+
+    /// <summary>Default: forwards to <see cref="OnLlmStart"/> with the messages as text, as LangChain does.</summary>
+    public virtual void OnChatModelStart(ChatModelStartEvent e) => OnLlmStart(LlmStartEvent.From(e));
+    public virtual void OnLlmStart(LlmStartEvent e) { }
+    public virtual void OnLlmNewToken(LlmNewTokenEvent e) { }
+    public virtual void OnLlmEnd(LlmEndEvent e) { }
+    public virtual void OnLlmError(LlmErrorEvent e) { }
+    public virtual void OnText(TextEvent e) { }
+    public virtual void OnRetry(RetryEvent e) { }
+
+    public override string ToString() => Name;
+}

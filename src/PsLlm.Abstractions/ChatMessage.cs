@@ -1,0 +1,32 @@
+namespace PsLlm;
+
+/// <summary>One message of a conversation as the module sees it: a role and its text.</summary>
+public sealed class ChatMessage
+{
+    public ChatMessage(string role, string content)
+    {
+        Role = role;
+        Content = content;
+        Parts = new[] { content };
+    }
+
+    /// <summary>A message sent as several text parts (an array of text content parts on the wire).</summary>
+    public ChatMessage(string role, IEnumerable<string> parts)
+    {
+        Role = role;
+        Parts = parts.ToArray();
+        Content = string.Join("\n", Parts);
+        IsMultipart = true;
+    }
+
+    /// <summary>system, user, assistant or tool.</summary>
+    public string Role { get; }
+    /// <summary>The text (parts joined by new lines).</summary>
+    public string Content { get; }
+    /// <summary>The text parts as sent.</summary>
+    public IReadOnlyList<string> Parts { get; }
+    /// <summary>True when the content goes out as an array of parts rather than one string.</summary>
+    public bool IsMultipart { get; }
+
+    public override string ToString() => $"{Role}: {Content}";
+}

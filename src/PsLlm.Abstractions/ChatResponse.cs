@@ -1,0 +1,30 @@
+namespace PsLlm;
+
+/// <summary>The complete answer of one chat run, streamed or not. Its string form is the text.</summary>
+public sealed class ChatResponse
+{
+    public string Text { get; init; } = string.Empty;
+    /// <summary>The model that answered, as reported by the server.</summary>
+    public string Model { get; init; } = string.Empty;
+    /// <summary>stop, length, content_filter, tool_calls, … ; empty when the stream ended without one.</summary>
+    public string FinishReason { get; init; } = string.Empty;
+    /// <summary>Token counts; null when the server reported none.</summary>
+    public TokenUsage? Usage { get; init; }
+    /// <summary>The LLM run that produced this response (ParentRunId of its events is the chain run).</summary>
+    public Guid RunId { get; init; }
+    /// <summary>The chain run of the Invoke-LlmChat call.</summary>
+    public Guid ChainRunId { get; init; }
+    public TimeSpan Duration { get; init; }
+    /// <summary>Time from sending the request to the first token; null when not streamed.</summary>
+    public TimeSpan? TimeToFirstToken { get; init; }
+    /// <summary>The server's response id (chatcmpl-…).</summary>
+    public string ResponseId { get; init; } = string.Empty;
+    /// <summary>The model's refusal message, when it refused instead of answering.</summary>
+    public string? Refusal { get; init; }
+    /// <summary>The messages that were sent for this response.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = Array.Empty<ChatMessage>();
+    /// <summary>True when the run failed or was stopped before the server finished (a partial answer).</summary>
+    public bool IsPartial { get; init; }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,18 @@
+namespace PsLlm;
+
+/// <summary>
+/// A streamed piece of an answer, written by Invoke-LlmChat -Stream as it arrives. Its string
+/// form is the text, so <c>Invoke-LlmChat -Stream 'hi' | Write-Host -NoNewline</c> prints live.
+/// </summary>
+public sealed class ChatToken
+{
+    public string Text { get; init; } = string.Empty;
+    /// <summary>Zero-based position in the answer.</summary>
+    public int Index { get; init; }
+    /// <summary>The LLM run the token belongs to.</summary>
+    public Guid RunId { get; init; }
+    /// <summary>Time since the request was sent.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,13 @@
+namespace PsLlm;
+
+/// <summary>A chain run started; every Invoke-LlmChat call is a chain run.</summary>
+public sealed class ChainStartEvent : LlmEvent
+{
+    public override LlmEventName EventName => LlmEventName.ChainStart;
+    /// <summary>The chain's name, e.g. "Invoke-LlmChat".</summary>
+    public string Name { get; init; } = string.Empty;
+    /// <summary>The chain's inputs (prompt, system message, …).</summary>
+    public IReadOnlyDictionary<string, object?> Inputs { get; init; } = new Dictionary<string, object?>();
+    public override void DispatchTo(CallbackHandler handler) => handler.OnChainStart(this);
+    public override string Summary => Name;
+}

@@ -1,0 +1,16 @@
+namespace PsLlm;
+
+/// <summary>A chat model run is about to send its request.</summary>
+public sealed class ChatModelStartEvent : LlmEvent
+{
+    public override LlmEventName EventName => LlmEventName.ChatModelStart;
+    /// <summary>The messages sent to the model, in order.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = Array.Empty<ChatMessage>();
+    /// <summary>Model, temperature, max tokens, stream, … as sent (never credentials).</summary>
+    public IReadOnlyDictionary<string, object?> InvocationParameters { get; init; } = new Dictionary<string, object?>();
+    public string Model { get; init; } = string.Empty;
+    /// <summary>The server's base URL (scheme, host, port, path; never credentials).</summary>
+    public string Endpoint { get; init; } = string.Empty;
+    public override void DispatchTo(CallbackHandler handler) => handler.OnChatModelStart(this);
+    public override string Summary => $"{Model} ({Messages.Count} messages)";
+}

@@ -1,0 +1,54 @@
+namespace PsLlm;
+
+/// <summary>
+/// Base of every callback event. Derives from <see cref="EventArgs"/> so the same object serves as
+/// .NET event arguments (Register-ObjectEvent), engine event data (Register-EngineEvent) and
+/// pipeline output (-AsEvents).
+/// </summary>
+public abstract class LlmEvent : EventArgs
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoMetadata = new Dictionary<string, object?>();
+
+    /// <summary>Which callback this is.</summary>
+    public abstract LlmEventName EventName { get; }
+
+    /// <summary>The run the event belongs to (a chain, LLM or tool run).</summary>
+    public Guid RunId { get; internal set; }
+
+    /// <summary>The run that started this run; null for a root run.</summary>
+    public Guid? ParentRunId { get; internal set; }
+
+    /// <summary>Tags inherited down the run tree.</summary>
+    public IReadOnlyList<string> Tags { get; internal set; } = Array.Empty<string>();
+
+    /// <summary>Metadata inherited down the run tree.</summary>
+    public IReadOnlyDictionary<string, object?> Metadata { get; internal set; } = NoMetadata;
+
+    /// <summary>When the event was raised (UTC).</summary>
+    public DateTimeOffset Timestamp { get; internal set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Stamps the run identity on an event as it is raised (the run, not the caller, owns it).</summary>
+    internal void Stamp(Guid runId, Guid? parentRunId, IReadOnlyList<string> tags, IReadOnlyDictionary<string, object?> metadata)
+    {
+        RunId = runId;
+        ParentRunId = parentRunId;
+        Tags = tags;
+        Metadata = metadata;
+    }
+
+    /// <summary>Calls the matching On* method of <paramref name="handler"/>.</summary>
+    public abstract void DispatchTo(CallbackHandler handler);
+
+    /// <summary>A one-line description for tables and logs; never contains secrets.</summary>
+    public abstract string Summary { get; }
+
+    public override string ToString() => $"{EventName} {Summary}";
+
+    /// <summary>Shortens text for summaries so a table row stays one line.</summary>
+    protected static string Clip(string? text, int max = 60)
+    {
+        if (string.IsNullOrEmpty(text)) return string.Empty;
+        var flat = text.Replace("\r", " ").Replace("\n", " ");
+        return flat.Length <= max ? flat : flat[..(max - 1)] + "…";
+    }
+}

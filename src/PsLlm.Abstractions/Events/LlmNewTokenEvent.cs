@@ -1,0 +1,17 @@
+namespace PsLlm;
+
+/// <summary>A streamed piece of the answer arrived.</summary>
+public sealed class LlmNewTokenEvent : LlmEvent
+{
+    public override LlmEventName EventName => LlmEventName.LlmNewToken;
+    /// <summary>The token text (for a coalesced engine event, several tokens joined).</summary>
+    public string Token { get; init; } = string.Empty;
+    /// <summary>Zero-based position of the (first) token in the answer.</summary>
+    public int Index { get; init; }
+    /// <summary>How many tokens this event carries: 1, or more when coalesced for engine events.</summary>
+    public int Count { get; init; } = 1;
+    /// <summary>The token as written to the pipeline by -Stream.</summary>
+    public ChatToken Chunk { get; init; } = null!;
+    public override void DispatchTo(CallbackHandler handler) => handler.OnLlmNewToken(this);
+    public override string Summary => $"#{Index} {Clip(Token)}";
+}

@@ -1,0 +1,76 @@
+using System.Security;
+
+namespace PsLlm;
+
+/// <summary>
+/// A connection to an OpenAI-compatible server: endpoint, credentials, default model, transport
+/// settings and client-scoped callbacks. Created by New-LlmClient. The API key is held as a
+/// SecureString and is never exposed by any property or by ToString.
+/// </summary>
+public sealed class LlmClient : LlmEventSource
+{
+    /// <summary>OpenAI's public endpoint, used when no endpoint is given.</summary>
+    public static readonly Uri OpenAIEndpoint = new("https://api.openai.com/v1");
+
+    /// <summary>The model used when neither -Model nor PSLLM_MODEL says otherwise.</summary>
+    public const string FallbackModel = "gpt-4o-mini";
+
+    private readonly Dictionary<string, string> _headers;
+    private readonly List<CallbackHandler> _callbacks;
+
+    public LlmClient(
+        Uri endpoint,
+        SecureString? apiKey,
+        string model,
+        string? organization = null,
+        string? project = null,
+        TimeSpan? timeout = null,
+        int maxRetries = 2,
+        IDictionary<string, string>? headers = null,
+        IEnumerable<CallbackHandler>? callbacks = null)
+    {
+        Endpoint = endpoint;
+        ApiKey = apiKey?.Copy();
+        ApiKey?.MakeReadOnly();
+        Model = model;
+        Organization = organization;
+        Project = project;
+        Timeout = timeout;
+        MaxRetries = maxRetries;
+        _headers = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        _callbacks = new List<CallbackHandler>(callbacks ?? Array.Empty<CallbackHandler>());
+    }
+
+    /// <summary>Base URL of the API, e.g. http://localhost:11434/v1.</summary>
+    public Uri Endpoint { get; }
+    /// <summary>Model used when a chat names none.</summary>
+    public string Model { get; }
+    public string? Organization { get; }
+    public string? Project { get; }
+    /// <summary>Per network operation; null for the SDK's default.</summary>
+    public TimeSpan? Timeout { get; }
+    /// <summary>How often a failed request (429, 5xx, connection) is retried.</summary>
+    public int MaxRetries { get; }
+    /// <summary>Whether an API key was given (the key itself is never shown).</summary>
+    public bool HasApiKey => ApiKey is not null && ApiKey.Length > 0;
+    /// <summary>Names of the extra request headers; values are withheld because they may be secrets.</summary>
+    public IReadOnlyCollection<string> HeaderNames => _headers.Keys;
+    /// <summary>Handlers that fire for every run of this client (not for runs of other clients nested inside).</summary>
+    public IReadOnlyList<CallbackHandler> Callbacks => _callbacks;
+    /// <summary>True for the session's default client (New-LlmClient -Default, or built from the environment).</summary>
+    public bool IsDefault { get; set; }
+
+    internal SecureString? ApiKey { get; }
+    internal IReadOnlyDictionary<string, string> Headers => _headers;
+
+    /// <summary>Engine-owned connection state (the SDK client), created on first use.</summary>
+    internal object? EngineState { get; set; }
+
+    /// <summary>Set once the server rejected stream_options, so usage is not requested again.</summary>
+    internal bool StreamUsageUnsupported { get; set; }
+
+    /// <summary>True when the endpoint is this machine, where servers such as Ollama need no key.</summary>
+    public bool IsLocal => Endpoint.IsLoopback;
+
+    public override string ToString() => $"{Endpoint} ({Model})";
+}

@@ -1,0 +1,45 @@
+namespace PsLlm;
+
+/// <summary>
+/// An object whose runs raise .NET events, so <c>Register-ObjectEvent -InputObject $obj
+/// -EventName LlmNewToken -Action {…}</c> works. Events are raised on the thread running the chat,
+/// after the run's callback handlers, in event order.
+/// </summary>
+public abstract class LlmEventSource
+{
+    public event EventHandler<ChainStartEvent>? ChainStart;
+    public event EventHandler<ChainEndEvent>? ChainEnd;
+    public event EventHandler<ChainErrorEvent>? ChainError;
+    public event EventHandler<ChatModelStartEvent>? ChatModelStart;
+    public event EventHandler<LlmNewTokenEvent>? LlmNewToken;
+    public event EventHandler<LlmEndEvent>? LlmEnd;
+    public event EventHandler<LlmErrorEvent>? LlmError;
+    public event EventHandler<TextEvent>? Text;
+    public event EventHandler<RetryEvent>? Retry;
+    /// <summary>Every event, whatever its name.</summary>
+    public event EventHandler<LlmEvent>? CallbackEvent;
+
+    /// <summary>True when any .NET event has a subscriber (lets the engine skip work).</summary>
+    public bool HasEventSubscribers =>
+        ChainStart is not null || ChainEnd is not null || ChainError is not null || ChatModelStart is not null
+        || LlmNewToken is not null || LlmEnd is not null || LlmError is not null || Text is not null
+        || Retry is not null || CallbackEvent is not null;
+
+    /// <summary>Raises the event named by <paramref name="e"/> and then <see cref="CallbackEvent"/>.</summary>
+    public void RaiseEvent(LlmEvent e)
+    {
+        switch (e)
+        {
+            case ChainStartEvent x: ChainStart?.Invoke(this, x); break;
+            case ChainEndEvent x: ChainEnd?.Invoke(this, x); break;
+            case ChainErrorEvent x: ChainError?.Invoke(this, x); break;
+            case ChatModelStartEvent x: ChatModelStart?.Invoke(this, x); break;
+            case LlmNewTokenEvent x: LlmNewToken?.Invoke(this, x); break;
+            case LlmEndEvent x: LlmEnd?.Invoke(this, x); break;
+            case LlmErrorEvent x: LlmError?.Invoke(this, x); break;
+            case TextEvent x: Text?.Invoke(this, x); break;
+            case RetryEvent x: Retry?.Invoke(this, x); break;
+        }
+        CallbackEvent?.Invoke(this, e);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace PsLlm.Engine.Callbacks;
+
+/// <summary>
+/// Joins consecutive LlmNewToken events into fewer, larger ones for PowerShell engine events,
+/// whose -Action subscribers run about two actions per pump. A batch is released when it is
+/// <see cref="MaxAge"/> old, holds <see cref="MaxChars"/> characters, ends a line, or the run
+/// ends (<see cref="Flush"/>). Text, order and the first token's index are preserved.
+/// </summary>
+public sealed class TokenCoalescer
+{
+    private readonly Func<DateTimeOffset> _now;
+    private readonly StringBuilder _text = new();
+    private LlmNewTokenEvent? _first;
+    private int _count;
+
+    public TokenCoalescer(TimeSpan? maxAge = null, int maxChars = 256, Func<DateTimeOffset>? clock = null)
+    {
+        MaxAge = maxAge ?? TimeSpan.FromMilliseconds(100);
+        MaxChars = maxChars;
+        _now = clock ?? (() => DateTimeOffset.UtcNow);
+    }
+
+    public TimeSpan MaxAge { get; }
+    public int MaxChars { get; }
+
+    /// <summary>Adds a token; returns a coalesced event when a batch is due, otherwise null.</summary>
+    public LlmNewTokenEvent? Add(LlmNewTokenEvent token)
+    {
+        _first ??= token;
+        _text.Append(token.Token);
+        _count++;
+        var due = _count == 1 && MaxAge == TimeSpan.Zero
+            || _text.Length >= MaxChars
+            || token.Token.Contains('\n')
+            || _now() - _first.Timestamp >= MaxAge;
+        return due ? Flush() : null;
+    }
+
+    /// <summary>Releases whatever is pending (call at LlmEnd/LlmError); null when nothing is.</summary>
+    public LlmNewTokenEvent? Flush()
+    {
+        if (_first is null) return null;
+        var first = _first;
+        var merged = new LlmNewTokenEvent
+        {
+            Token = _text.ToString(),
+            Index = first.Index,
+            Count = _count,
+            Chunk = new ChatToken { Text = _text.ToString(), Index = first.Index, RunId = first.Chunk?.RunId ?? first.RunId, Elapsed = first.Chunk?.Elapsed ?? TimeSpan.Zero },
+            Timestamp = first.Timestamp,
+        };
+        merged.Stamp(first.RunId, first.ParentRunId, first.Tags, first.Metadata);
+        _first = null;
+        _text.Clear();
+        _count = 0;
+        return merged;
+    }
+}

@@ -1,0 +1,45 @@
+namespace PsLlm.Engine.Chat;
+
+/// <summary>One chat as the cmdlets describe it, before it is turned into an SDK request.</summary>
+public sealed class ChatRequest
+{
+    /// <summary>The new user message.</summary>
+    public string Prompt { get; init; } = string.Empty;
+    /// <summary>The prompt as several text parts; when set it is sent instead of <see cref="Prompt"/>.</summary>
+    public IReadOnlyList<string>? PromptParts { get; init; }
+    public string? System { get; init; }
+    /// <summary>The system message as several text parts; when set it is sent instead of <see cref="System"/>.</summary>
+    public IReadOnlyList<string>? SystemParts { get; init; }
+    /// <summary>Earlier turns sent before the prompt (sessions).</summary>
+    public IReadOnlyList<ChatMessage> History { get; init; } = Array.Empty<ChatMessage>();
+    /// <summary>Overrides the client's model.</summary>
+    public string? Model { get; init; }
+    public double? Temperature { get; init; }
+    public double? TopP { get; init; }
+    public int? MaxTokens { get; init; }
+    public IReadOnlyList<string> Stop { get; init; } = Array.Empty<string>();
+    public long? Seed { get; init; }
+    /// <summary>Reasoning models only: minimal, low, medium or high.</summary>
+    public string? ReasoningEffort { get; init; }
+    /// <summary>JSON mode or structured output; null for free text.</summary>
+    public ResponseFormatSpec? ResponseFormat { get; init; }
+    /// <summary>Stream the answer (LlmNewToken events) rather than wait for it whole.</summary>
+    public bool Stream { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
+    public IReadOnlyDictionary<string, object?> Metadata { get; init; } = new Dictionary<string, object?>();
+    /// <summary>Request-level handlers: this run and every run under it.</summary>
+    public IReadOnlyList<CallbackHandler> Callbacks { get; init; } = Array.Empty<CallbackHandler>();
+    /// <summary>The chain run's name in events.</summary>
+    public string ChainName { get; init; } = "Invoke-LlmChat";
+
+    /// <summary>The messages sent, in order: system, history, prompt.</summary>
+    public IReadOnlyList<ChatMessage> BuildMessages()
+    {
+        var messages = new List<ChatMessage>(History.Count + 2);
+        if (SystemParts is { Count: > 0 }) messages.Add(new ChatMessage("system", SystemParts));
+        else if (!string.IsNullOrEmpty(System)) messages.Add(new ChatMessage("system", System));
+        messages.AddRange(History);
+        messages.Add(PromptParts is { Count: > 0 } ? new ChatMessage("user", PromptParts) : new ChatMessage("user", Prompt));
+        return messages;
+    }
+}

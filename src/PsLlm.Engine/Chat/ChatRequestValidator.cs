@@ -1,0 +1,46 @@
+namespace PsLlm.Engine.Chat;
+
+/// <summary>
+/// Rejects a request that cannot succeed, before anything is sent: the user gets a specific
+/// message instead of a server's 400 (and is not billed for it).
+/// </summary>
+public static class ChatRequestValidator
+{
+    /// <summary>OpenAI accepts at most four stop sequences.</summary>
+    public const int MaxStopSequences = 4;
+
+    /// <summary>The reasoning_effort values OpenAI accepts.</summary>
+    public static readonly IReadOnlyList<string> ReasoningEfforts = new[] { "minimal", "low", "medium", "high" };
+
+    public static void Validate(ChatRequest request, LlmClient client)
+    {
+        if (string.IsNullOrWhiteSpace(request.Prompt) && !(request.PromptParts?.Any(p => !string.IsNullOrWhiteSpace(p)) ?? false))
+            throw Invalid("LlmEmptyPrompt", "Prompt", "The prompt is empty. Give the text to send with -Prompt or through the pipeline.");
+        if (request.Temperature is { } t && (double.IsNaN(t) || t < 0 || t > 2))
+            throw Invalid("LlmTemperatureOutOfRange", "Temperature", $"Temperature {t} is outside 0 to 2.");
+        if (request.TopP is { } p && (double.IsNaN(p) || p < 0 || p > 1))
+            throw Invalid("LlmTopPOutOfRange", "TopP", $"TopP {p} is outside 0 to 1.");
+        if (request.MaxTokens is { } m && m <= 0)
+            throw Invalid("LlmMaxTokensNotPositive", "MaxTokens", $"MaxTokens must be a positive number of tokens; {m} is not.");
+        if (request.Stop.Count > MaxStopSequences)
+            throw Invalid("LlmTooManyStopSequences", "Stop", $"At most {MaxStopSequences} stop sequences are allowed; {request.Stop.Count} were given.");
+        if (request.Stop.Any(string.IsNullOrEmpty))
+            throw Invalid("LlmEmptyStopSequence", "Stop", "A stop sequence is empty.");
+        if (request.ReasoningEffort is { } effort && !ReasoningEfforts.Contains(effort, StringComparer.OrdinalIgnoreCase))
+            throw Invalid("LlmInvalidReasoningEffort", "ReasoningEffort", $"ReasoningEffort '{effort}' is not one of {string.Join(", ", ReasoningEfforts)}.");
+        if (string.IsNullOrWhiteSpace(request.Model ?? client.Model))
+            throw Invalid("LlmModelMissing", "Model", "No model given. Use -Model, New-LlmClient -Model or the PSLLM_MODEL environment variable.");
+        EndpointRules.EnsureValid(client.Endpoint);
+        if (!client.HasApiKey && EndpointRules.RequiresApiKey(client.Endpoint))
+            throw new LlmException(
+                LlmErrorKind.Authentication,
+                "LlmApiKeyMissing",
+                $"No API key for {client.Endpoint.Host}. Set OPENAI_API_KEY or use New-LlmClient -ApiKey.")
+            {
+                RecommendedAction = "$env:OPENAI_API_KEY = '<key>', or New-LlmClient -ApiKey (Read-Host -AsSecureString)",
+            };
+    }
+
+    private static LlmException Invalid(string errorId, string parameter, string message) =>
+        new(LlmErrorKind.InvalidInput, errorId, message) { ParameterName = parameter };
+}

@@ -1,0 +1,42 @@
+namespace PsLlm.Engine.Chat;
+
+/// <summary>What the module accepts as a server base URL, and which servers need a key.</summary>
+public static class EndpointRules
+{
+    /// <summary>Parses a user-given base URL, rejecting anything that is not absolute http(s).</summary>
+    public static Uri Parse(string endpoint)
+    {
+        if (string.IsNullOrWhiteSpace(endpoint)
+            || !Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri))
+        {
+            throw Malformed(endpoint);
+        }
+        EnsureValid(uri);
+        return uri;
+    }
+
+    public static void EnsureValid(Uri uri)
+    {
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+            throw Malformed(uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString);
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidEndpoint",
+                "The endpoint must not carry credentials in the URL; use -ApiKey or -Header.") { ParameterName = "Endpoint" };
+    }
+
+    /// <summary>
+    /// OpenAI's and Azure's hosted services always need a key; a server on this machine or any
+    /// other OpenAI-compatible host (Ollama, LM Studio, vLLM, llama.cpp) may not.
+    /// </summary>
+    public static bool RequiresApiKey(Uri uri) =>
+        uri.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase)
+        || uri.Host.EndsWith(".openai.azure.com", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The endpoint as shown in events and logs: no query string, no user info.</summary>
+    public static string Display(Uri uri) => uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+
+    private static LlmException Malformed(string? value) =>
+        new(LlmErrorKind.InvalidInput, "LlmInvalidEndpoint",
+            $"'{value}' is not a valid endpoint. Give the API's base URL, e.g. https://api.openai.com/v1 or http://localhost:11434/v1.")
+        { ParameterName = "Endpoint" };
+}

@@ -1,0 +1,26 @@
+using PsLlm.Engine.Transport;
+
+namespace PsLlm.Engine.Chat;
+
+/// <summary>
+/// What the background HTTP reader hands to the run's thread; only primitives and PsLlm types,
+/// so everything after the queue is independent of the SDK.
+/// </summary>
+internal abstract record StreamItem(TimeSpan Elapsed);
+
+internal sealed record TokenItem(TimeSpan Elapsed, string Text) : StreamItem(Elapsed);
+
+internal sealed record ResponseInfoItem(TimeSpan Elapsed, string ResponseId, string Model) : StreamItem(Elapsed);
+
+internal sealed record RefusalItem(TimeSpan Elapsed, string Text) : StreamItem(Elapsed);
+
+internal sealed record FinishItem(TimeSpan Elapsed, string Reason) : StreamItem(Elapsed);
+
+internal sealed record UsageItem(TimeSpan Elapsed, TokenUsage Usage) : StreamItem(Elapsed);
+
+/// <summary>A whole non-streamed answer.</summary>
+internal sealed record CompletionItem(TimeSpan Elapsed, string Text, string? Refusal, string FinishReason, TokenUsage? Usage, string ResponseId, string Model) : StreamItem(Elapsed);
+
+internal sealed record RetryItem(TimeSpan Elapsed, RetryNotice Notice) : StreamItem(Elapsed);
+
+internal sealed record ErrorItem(TimeSpan Elapsed, Exception Error) : StreamItem(Elapsed);

@@ -1,0 +1,100 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Runtime.ExceptionServices;
+using PsLlm.Delivery;
+using PsLlm.Engine.Chat;
+
+namespace PsLlm.Commands;
+
+/// <summary>
+/// Runs chats for one Invoke-LlmChat invocation: assembles the request and the run's handlers
+/// (registrations, the client's own, delivery to the pipeline and to engine events), runs the
+/// engine on the pipeline thread and turns failures into ErrorRecords.
+/// </summary>
+internal sealed class ChatInvocation : IDisposable
+{
+    private readonly PSCmdlet _cmdlet;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ActionPump _pump;
+
+    public ChatInvocation(PSCmdlet cmdlet)
+    {
+        _cmdlet = cmdlet;
+        _pump = new ActionPump(cmdlet.Events);
+    }
+
+    /// <summary>Called from StopProcessing on another thread: only signals.</summary>
+    public void Stop() => _stop.Cancel();
+
+    public ChatResponse? Run(ChatParameters p)
+    {
+        var client = ClientResolver.Resolve(p.Client);
+        var request = new ChatRequest
+        {
+            Prompt = p.Prompt ?? string.Empty,
+            System = p.System,
+            Model = p.Model,
+            Temperature = p.Temperature,
+            TopP = p.TopP,
+            MaxTokens = p.MaxTokens,
+            Stop = p.Stop ?? Array.Empty<string>(),
+            Seed = p.Seed,
+            Stream = p.Stream || p.AsEvents,
+            Tags = p.Tag ?? Array.Empty<string>(),
+            Metadata = ToMetadata(p.Metadata),
+            Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
+        };
+
+        var local = new List<CallbackHandler>(ModuleState.Current.HandlersFor(client));
+        if (p.Stream && !p.AsEvents) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
+        local.Add(new EngineEventPublisher(_cmdlet.Events, client));
+
+        var options = new RunOptions
+        {
+            LocalHandlers = local,
+            Pump = _pump,
+            ErrorSink = new WarningErrorSink(_cmdlet),
+        };
+
+        try
+        {
+            return new ChatRunner(client).Invoke(request, options, _stop.Token);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (LlmException error)
+        {
+            // A downstream Select-Object -First (or Ctrl+C) surfaced through a writer: let PowerShell see it.
+            if (FindPipelineStop(error) is { } stopped) ExceptionDispatchInfo.Capture(stopped).Throw();
+            var record = LlmErrorRecords.From(error, p.Prompt);
+            if (error.Kind == LlmErrorKind.InvalidInput && error.ParameterName is "Endpoint" || error.ErrorId == "LlmApiKeyMissing")
+                _cmdlet.ThrowTerminatingError(record);
+            _cmdlet.WriteError(record);
+            return null;
+        }
+    }
+
+    private static PipelineStoppedException? FindPipelineStop(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+            if (error is PipelineStoppedException stopped) return stopped;
+        return null;
+    }
+
+    private static IReadOnlyDictionary<string, object?> ToMetadata(Hashtable? table)
+    {
+        var metadata = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        if (table is null) return metadata;
+        foreach (DictionaryEntry entry in table)
+            metadata[entry.Key.ToString() ?? string.Empty] = entry.Value is PSObject p ? p.BaseObject : entry.Value;
+        return metadata;
+    }
+
+    public void Dispose()
+    {
+        _pump.Dispose();
+        _stop.Dispose();
+    }
+}

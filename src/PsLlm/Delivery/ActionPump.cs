@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using PsLlm.Engine.Chat;
+
+namespace PsLlm.Delivery;
+
+/// <summary>
+/// Lets queued Register-ObjectEvent / Register-EngineEvent actions run while a chat streams, the
+/// way PSReadLine does at the prompt: a nested pipeline on the current runspace, whose end runs
+/// pending actions (about two per pipeline). Without it they would all run after the cmdlet.
+/// </summary>
+internal sealed class ActionPump : IRunPump, IDisposable
+{
+    private readonly PSEventManager _events;
+    private PowerShell? _pipeline;
+
+    public ActionPump(PSEventManager events) => _events = events;
+
+    public void Pump()
+    {
+        var subscribers = _events.Subscribers.Count;
+        if (subscribers == 0) return;
+        _pipeline ??= PowerShell.Create(RunspaceMode.CurrentRunspace)
+            .AddScript("[System.Diagnostics.DebuggerHidden()]param() 0", useLocalScope: true);
+        try
+        {
+            for (var i = 0; i < (subscribers + 1) / 2; i++) _pipeline.Invoke();
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C: the run notices through its cancellation token on the next poll.
+        }
+    }
+
+    public void Dispose() => _pipeline?.Dispose();
+}

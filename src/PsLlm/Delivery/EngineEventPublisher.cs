@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using PsLlm.Engine.Callbacks;
+
+namespace PsLlm.Delivery;
+
+/// <summary>
+/// Raises every event as a PowerShell engine event <c>PsLlm.&lt;EventName&gt;</c> for
+/// Register-EngineEvent (also with -Forward from a Start-Job job). Events are generated only for
+/// names someone subscribed to, on the pipeline thread, without waiting (waiting costs ≥250 ms an
+/// event). LlmNewToken is coalesced by <see cref="TokenCoalescer"/> because -Action subscribers
+/// drain about two actions per pump; each coalesced event says how many tokens it carries.
+/// </summary>
+internal sealed class EngineEventPublisher : CallbackHandler
+{
+    public const string Prefix = "PsLlm.";
+    private readonly PSEventManager _events;
+    private readonly object _sender;
+    private readonly TokenCoalescer _coalescer = new();
+
+    public EngineEventPublisher(PSEventManager events, object sender)
+    {
+        _events = events;
+        _sender = sender;
+    }
+
+    public override string Name => "EngineEvents";
+
+    private bool IsSubscribed(string sourceIdentifier)
+    {
+        foreach (var subscriber in _events.Subscribers)
+            if (string.Equals(subscriber.SourceIdentifier, sourceIdentifier, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    private void Publish(LlmEvent e)
+    {
+        var id = Prefix + e.EventName;
+        if (!IsSubscribed(id)) return;
+        _events.GenerateEvent(id, _sender, new object[] { _sender, e }, PSObject.AsPSObject(e), true, false);
+    }
+
+    private void FlushTokens()
+    {
+        if (_coalescer.Flush() is { } pending) Publish(pending);
+    }
+
+    public override void OnChainStart(ChainStartEvent e) => Publish(e);
+    public override void OnChainEnd(ChainEndEvent e) => Publish(e);
+    public override void OnChainError(ChainErrorEvent e) { FlushTokens(); Publish(e); }
+    public override void OnChatModelStart(ChatModelStartEvent e) => Publish(e);
+    public override void OnLlmNewToken(LlmNewTokenEvent e)
+    {
+        if (!IsSubscribed(Prefix + nameof(LlmEventName.LlmNewToken))) return;
+        if (_coalescer.Add(e) is { } batch) Publish(batch);
+    }
+    public override void OnLlmEnd(LlmEndEvent e) { FlushTokens(); Publish(e); }
+    public override void OnLlmError(LlmErrorEvent e) { FlushTokens(); Publish(e); }
+    public override void OnText(TextEvent e) => Publish(e);
+    public override void OnRetry(RetryEvent e) => Publish(e);
+}

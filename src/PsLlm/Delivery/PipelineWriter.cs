@@ -1,0 +1,44 @@
+namespace PsLlm.Delivery;
+
+/// <summary>
+/// Writes a run's tokens (-Stream) or all its events (-AsEvents) to the cmdlet's output as they
+/// happen. RaiseError is set so that a downstream stop (Select-Object -First) ends the run
+/// instead of being reported once per token.
+/// </summary>
+internal sealed class PipelineWriter : CallbackHandler
+{
+    private readonly Action<object> _write;
+    private readonly bool _allEvents;
+
+    private PipelineWriter(Action<object> write, bool allEvents)
+    {
+        _write = write;
+        _allEvents = allEvents;
+        RaiseError = true;
+    }
+
+    public static PipelineWriter Tokens(Action<object> write) => new(write, allEvents: false);
+    public static PipelineWriter Events(Action<object> write) => new(write, allEvents: true);
+
+    public override string Name => _allEvents ? "AsEvents" : "Stream";
+
+    private void Event(LlmEvent e)
+    {
+        if (_allEvents) _write(e);
+    }
+
+    public override void OnLlmNewToken(LlmNewTokenEvent e)
+    {
+        if (_allEvents) _write(e);
+        else _write(e.Chunk);
+    }
+
+    public override void OnChainStart(ChainStartEvent e) => Event(e);
+    public override void OnChainEnd(ChainEndEvent e) => Event(e);
+    public override void OnChainError(ChainErrorEvent e) => Event(e);
+    public override void OnChatModelStart(ChatModelStartEvent e) => Event(e);
+    public override void OnLlmEnd(LlmEndEvent e) => Event(e);
+    public override void OnLlmError(LlmErrorEvent e) => Event(e);
+    public override void OnText(TextEvent e) => Event(e);
+    public override void OnRetry(RetryEvent e) => Event(e);
+}

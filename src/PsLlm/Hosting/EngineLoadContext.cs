@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace PsLlm.Hosting;
+
+/// <summary>
+/// The private load context for PsLlm.Engine, the OpenAI SDK and their dependencies, loaded from
+/// the module's deps/ folder. PowerShell 7.4 ships System.Text.Json 8 and other modules may load
+/// their own System.ClientModel; in this context PsLlm gets the versions it was built with, and
+/// nothing it loads can break another module (the PowerShellEditorServices pattern).
+/// </summary>
+internal sealed class EngineLoadContext : AssemblyLoadContext
+{
+    // Assemblies that must be shared with PowerShell: the public types and the engine host.
+    private static readonly HashSet<string> SharedWithDefault = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "PsLlm", "PsLlm.Abstractions", "System.Management.Automation", "netstandard", "System.Private.CoreLib",
+    };
+
+    private static readonly Lazy<Dictionary<string, string>> PlatformAssemblies = new(ReadPlatformAssemblies);
+    private readonly string _dependencyDirectory;
+
+    private EngineLoadContext(string dependencyDirectory) : base("PsLlm.Engine", isCollectible: false)
+    {
+        _dependencyDirectory = dependencyDirectory;
+    }
+
+    public static EngineLoadContext Instance { get; } = new(
+        Path.Combine(Path.GetDirectoryName(typeof(EngineLoadContext).Assembly.Location)!, "deps"));
+
+    public string DependencyDirectory => _dependencyDirectory;
+
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        var name = assemblyName.Name;
+        if (name is null || SharedWithDefault.Contains(name)) return null;
+        var path = Path.Combine(_dependencyDirectory, name + ".dll");
+        if (!File.Exists(path)) return null;
+        // A framework assembly at least as new as requested (System.Text.Json 10 on pwsh 7.6) is
+        // shared rather than loaded twice; an older one (STJ 8 on pwsh 7.4) is not.
+        if (IsSatisfiedByPlatform(assemblyName)) return null;
+        return LoadFromAssemblyPath(path);
+    }
+
+    private static bool IsSatisfiedByPlatform(AssemblyName requested)
+    {
+        if (!PlatformAssemblies.Value.TryGetValue(requested.Name!, out var platformPath)) return false;
+        try
+        {
+            var available = AssemblyName.GetAssemblyName(platformPath);
+            return requested.Version is null || (available.Version is not null && available.Version >= requested.Version);
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The runtime's trusted platform assemblies: pwsh's own folder or the shared framework.</summary>
+    private static Dictionary<string, string> ReadPlatformAssemblies()
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list)
+            foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                map.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+        return map;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Management.Automation;
+
+namespace PsLlm;
+
+/// <summary>
+/// Builds ErrorRecords from <see cref="LlmException"/>: category from the kind, the stable error
+/// id (FullyQualifiedErrorId "LlmRateLimited,PsLlm.Commands.InvokeLlmChatCommand"), the
+/// recommended action, and the exception itself, which keeps PartialText/PartialResponse.
+/// </summary>
+internal static class LlmErrorRecords
+{
+    public static ErrorRecord From(LlmException error, object? target)
+    {
+        var record = new ErrorRecord(error, error.ErrorId, Category(error.Kind), target);
+        if (error.RecommendedAction is { } action)
+            record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = action };
+        return record;
+    }
+
+    public static ErrorCategory Category(LlmErrorKind kind) => kind switch
+    {
+        LlmErrorKind.InvalidInput => ErrorCategory.InvalidArgument,
+        LlmErrorKind.Authentication => ErrorCategory.AuthenticationError,
+        LlmErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        LlmErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        LlmErrorKind.RateLimited => ErrorCategory.LimitsExceeded,
+        LlmErrorKind.BadRequest => ErrorCategory.InvalidArgument,
+        LlmErrorKind.ServerError => ErrorCategory.ConnectionError,
+        LlmErrorKind.Connection => ErrorCategory.ConnectionError,
+        LlmErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        LlmErrorKind.CallbackFailed => ErrorCategory.OperationStopped,
+        LlmErrorKind.Cancelled => ErrorCategory.OperationStopped,
+        LlmErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+
+namespace PsLlm;
+
+/// <summary>
+/// PsLlm's state for one runspace: the default client and the session's callback registrations.
+/// Kept per runspace because registered scriptblocks belong to the runspace that made them.
+/// </summary>
+internal sealed class ModuleState
+{
+    private static readonly ConditionalWeakTable<Runspace, ModuleState> ByRunspace = new();
+    private static readonly ModuleState NoRunspace = new();
+    private readonly List<CallbackRegistration> _registrations = new();
+    private int _nextId;
+
+    public static ModuleState Current =>
+        Runspace.DefaultRunspace is { } runspace ? ByRunspace.GetValue(runspace, _ => new ModuleState()) : NoRunspace;
+
+    /// <summary>Set by New-LlmClient -Default.</summary>
+    public LlmClient? DefaultClient { get; set; }
+
+    /// <summary>Built from OPENAI_* / PSLLM_MODEL and rebuilt when they change.</summary>
+    public LlmClient? EnvironmentClient { get; set; }
+    public string? EnvironmentFingerprint { get; set; }
+
+    public IReadOnlyList<CallbackRegistration> Registrations
+    {
+        get { lock (_registrations) return _registrations.ToArray(); }
+    }
+
+    public CallbackRegistration Add(Func<int, CallbackRegistration> create)
+    {
+        lock (_registrations)
+        {
+            var registration = create(++_nextId);
+            _registrations.Add(registration);
+            return registration;
+        }
+    }
+
+    public bool Remove(CallbackRegistration registration)
+    {
+        lock (_registrations) return _registrations.Remove(registration);
+    }
+
+    /// <summary>The registered handlers that fire for a chat of <paramref name="client"/>.</summary>
+    public IEnumerable<CallbackHandler> HandlersFor(LlmClient client) =>
+        Registrations.Where(r => r.Client is null || ReferenceEquals(r.Client, client)).Select(r => r.Handler);
+}

@@ -1,0 +1,142 @@
+BeforeAll {
+    . $PSScriptRoot/TestSetup.ps1
+    $script:client = New-TestClient
+
+    class TokenCounter : PsLlm.CallbackHandler {
+        [int] $Tokens
+        [string] $FinalText
+        [void] OnLlmNewToken([PsLlm.LlmNewTokenEvent] $e) { $this.Tokens++ }
+        [void] OnLlmEnd([PsLlm.LlmEndEvent] $e) { $this.FinalText = $e.Response.Text }
+    }
+}
+
+Describe 'Register-LlmCallback, Get-LlmCallback, Unregister-LlmCallback' {
+    BeforeEach { Reset-FakeServer; Remove-AllLlmCallbacks }
+    AfterAll { Remove-AllLlmCallbacks }
+
+    It '-Action receives the event as $_ and $args[0], for the named events only' {
+        $script:seen = [System.Collections.Generic.List[object]]::new()
+        $reg = Register-LlmCallback -EventName LlmNewToken, LlmEnd -Action { $script:seen.Add([pscustomobject]@{ Dollar = $_; Arg = $args[0] }) } -Name watch
+        $reg | Should -BeOfType PsLlm.CallbackRegistration
+        $reg.Scope | Should -Be 'Session'
+        Add-FakeReply @{ tokens = @('a', 'b') }
+        $null = Invoke-LlmChat 'x' -Client $client -Stream
+        $script:seen.Dollar.EventName | Should -Be @('LlmNewToken', 'LlmNewToken', 'LlmEnd')
+        $script:seen | ForEach-Object { [object]::ReferenceEquals($_.Dollar, $_.Arg) | Should -BeTrue }
+        $script:seen[2].Dollar.Response.Text | Should -Be 'ab'
+    }
+
+    It '* receives every event' {
+        $script:names = [System.Collections.Generic.List[string]]::new()
+        $null = Register-LlmCallback -EventName * -Action { $script:names.Add($_.EventName) }
+        Add-FakeReply @{ text = 'hi' }
+        $null = Invoke-LlmChat 'x' -Client $client
+        $script:names | Should -Be @('ChainStart', 'Text', 'ChatModelStart', 'LlmEnd', 'ChainEnd')
+    }
+
+    It 'LlmStart is delivered as the fallback for ChatModelStart' {
+        $script:prompts = $null
+        $null = Register-LlmCallback -EventName LlmStart -Action { $script:prompts = $_.Prompts }
+        Add-FakeReply @{ text = 'hi' }
+        $null = Invoke-LlmChat 'question' -System 'rules' -Client $client
+        $script:prompts | Should -Be "system: rules`nuser: question"
+    }
+
+    It 'rejects an unknown event name, listing the valid ones' {
+        { Register-LlmCallback -EventName LlmToken -Action {} } | Should -Throw -ErrorId 'LlmUnknownEventName,PsLlm.Commands.RegisterLlmCallbackCommand' -ExpectedMessage '*LlmNewToken*'
+        Get-LlmCallback | Should -BeNullOrEmpty
+    }
+
+    It 'completes event names' {
+        $completions = TabExpansion2 -inputScript 'Register-LlmCallback -EventName LlmN' -cursorColumn 36
+        $completions.CompletionMatches.CompletionText | Should -Contain 'LlmNewToken'
+    }
+
+    It '-Handler takes a PowerShell class deriving from PsLlm.CallbackHandler' {
+        $counter = [TokenCounter]::new()
+        $null = Register-LlmCallback -Handler $counter
+        Add-FakeReply @{ tokens = @('x', 'y', 'z') }
+        $null = Invoke-LlmChat 'x' -Client $client -Stream
+        $counter.Tokens | Should -Be 3
+        $counter.FinalText | Should -Be 'xyz'
+    }
+
+    It '-Client scopes a callback to that client' {
+        $other = New-TestClient
+        $script:hits = 0
+        $reg = Register-LlmCallback -EventName LlmEnd -Client $other -Action { $script:hits++ }
+        $reg.Scope | Should -Be 'Client'
+        Add-FakeReply @{ text = '1' }, @{ text = '2' }
+        $null = Invoke-LlmChat 'x' -Client $client
+        $script:hits | Should -Be 0
+        $null = Invoke-LlmChat 'x' -Client $other
+        $script:hits | Should -Be 1
+    }
+
+    It 'New-LlmClient -Callback fires for that client''s chats' {
+        $script:clientHits = 0
+        $c = New-TestClient -Callback @{ LlmEnd = { $script:clientHits++ } }
+        Add-FakeReply @{ text = '1' }
+        $null = Invoke-LlmChat 'x' -Client $c
+        $script:clientHits | Should -Be 1
+    }
+
+    It 'Invoke-LlmChat -Callback takes a scriptblock, a hashtable and a handler object' {
+        $script:all = 0; $script:ends = 0
+        $counter = [TokenCounter]::new()
+        Add-FakeReply @{ tokens = @('p', 'q') }
+        $null = Invoke-LlmChat 'x' -Client $client -Stream -Callback { $script:all++ }, @{ LlmEnd = { $script:ends++ } }, $counter
+        $script:all | Should -Be 7
+        $script:ends | Should -Be 1
+        $counter.Tokens | Should -Be 2
+    }
+
+    It 'a failing callback becomes a warning and the chat goes on' {
+        $null = Register-LlmCallback -EventName LlmNewToken -Action { throw 'callback broke' } -Name fragile
+        Add-FakeReply @{ tokens = @('still ', 'works') }
+        $tokens = Invoke-LlmChat 'x' -Client $client -Stream -WarningVariable warnings -WarningAction SilentlyContinue
+        -join $tokens | Should -Be 'still works'
+        $warnings | Should -HaveCount 2
+        $warnings[0] | Should -Match "fragile.*LlmNewToken.*callback broke"
+    }
+
+    It '-RaiseError makes a failing callback stop the run' {
+        $null = Register-LlmCallback -EventName LlmNewToken -Action { if ($_.Index -eq 1) { throw 'stop here' } } -RaiseError
+        Add-FakeReply @{ tokens = @('one ', 'two ', 'three'); delayMs = 30 }
+        $tokens = Invoke-LlmChat 'x' -Client $client -Stream -ErrorVariable err -ErrorAction SilentlyContinue
+        -join $tokens | Should -Be 'one '
+        $err[0].FullyQualifiedErrorId | Should -Be 'LlmCallbackFailed,PsLlm.Commands.InvokeLlmChatCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'OperationStopped'
+        $err[0].Exception.PartialText | Should -Be 'one two '
+    }
+
+    It 'Get-LlmCallback finds by name, wildcard and id; Unregister-LlmCallback removes by object, name and id' {
+        $a = Register-LlmCallback -EventName LlmEnd -Action {} -Name alpha
+        $b = Register-LlmCallback -EventName LlmEnd -Action {} -Name beta
+        $c = Register-LlmCallback -EventName LlmEnd -Action {} -Name gamma
+        (Get-LlmCallback).Name | Should -Be @('alpha', 'beta', 'gamma')
+        (Get-LlmCallback -Name 'a*').Name | Should -Be 'alpha'
+        (Get-LlmCallback -Id $b.Id).Name | Should -Be 'beta'
+        Get-LlmCallback -Name nope -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'LlmCallbackNotFound,PsLlm.Commands.GetLlmCallbackCommand'
+
+        $a | Unregister-LlmCallback -WhatIf
+        (Get-LlmCallback).Count | Should -Be 3
+        $a | Unregister-LlmCallback
+        Unregister-LlmCallback -Name beta
+        Unregister-LlmCallback -Id $c.Id
+        Get-LlmCallback | Should -BeNullOrEmpty
+        Unregister-LlmCallback -Id 999 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'an unregistered callback no longer fires' {
+        $script:count = 0
+        $reg = Register-LlmCallback -EventName LlmEnd -Action { $script:count++ }
+        Add-FakeReply @{ text = '1' }, @{ text = '2' }
+        $null = Invoke-LlmChat 'x' -Client $client
+        $reg | Unregister-LlmCallback
+        $null = Invoke-LlmChat 'x' -Client $client
+        $script:count | Should -Be 1
+    }
+}

@@ -1,0 +1,67 @@
+BeforeAll { . $PSScriptRoot/TestSetup.ps1 }
+
+Describe 'PsLlm module' {
+    It 'exports exactly the documented cmdlets' {
+        $commands = (Get-Module PsLlm).ExportedCommands.Keys | Sort-Object
+        $commands | Should -Be @('Get-LlmCallback', 'Invoke-LlmChat', 'New-LlmClient', 'Register-LlmCallback', 'Unregister-LlmCallback')
+    }
+
+    It 'has help with a synopsis, examples and described parameters for <_>' -ForEach @(
+        'New-LlmClient', 'Invoke-LlmChat', 'Register-LlmCallback', 'Get-LlmCallback', 'Unregister-LlmCallback') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match '^\s*\S+-\S+ \['   # not the auto-generated syntax line
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        foreach ($parameter in (Get-Command $_).Parameters.Values | Where-Object { $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_.Name -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }) {
+            ($help.parameters.parameter | Where-Object name -EQ $parameter.Name).description | Should -Not -BeNullOrEmpty -Because "$($parameter.Name) needs a description"
+        }
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        (Get-Module PsLlm).ExportedCommands.Values | ForEach-Object { $_.Verb | Should -BeIn $approved }
+    }
+
+    It 'exposes public types to PowerShell but keeps the OpenAI SDK private' {
+        [PsLlm.CallbackHandler] | Should -Not -BeNullOrEmpty
+        [PsLlm.ChatResponse] | Should -Not -BeNullOrEmpty
+        { [OpenAI.Chat.ChatClient] } | Should -Throw
+        $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'PsLlm.Engine' }
+        # Loaded on first use; a chat makes sure.
+        Add-FakeReply @{ text = 'warm' }
+        $null = Invoke-LlmChat 'warm up' -Client (New-TestClient)
+        $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'PsLlm.Engine' }
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name | Should -Be 'PsLlm.Engine'
+        $sdk = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'OpenAI' }
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($sdk).Name | Should -Be 'PsLlm.Engine'
+    }
+
+    It 'lays the module out with the engine and SDK under deps/' {
+        Test-Path (Join-Path $ModulePath 'PsLlm.dll') | Should -BeTrue
+        Test-Path (Join-Path $ModulePath 'deps/PsLlm.Engine.dll') | Should -BeTrue
+        Test-Path (Join-Path $ModulePath 'deps/OpenAI.dll') | Should -BeTrue
+        Test-Path (Join-Path $ModulePath 'PsLlm.Engine.dll') | Should -BeFalse
+        Test-Path (Join-Path $ModulePath 'deps/PsLlm.Abstractions.dll') | Should -BeFalse
+    }
+
+    It 'imports and chats where another System.ClientModel version was loaded first' {
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("psllm-alc-" + [guid]::NewGuid())
+        $null = New-Item -ItemType Directory $dir
+        $fake = Join-Path $dir 'System.ClientModel.dll'
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -TypeDefinition '[assembly: System.Reflection.AssemblyVersion("1.0.0.0")] namespace System.ClientModel { public class ImpostorMarker { } }' -OutputAssembly '$fake'
+Add-Type -Path '$fake'
+`$first = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'System.ClientModel' }
+if (`$first.GetName().Version -ne [version]'1.0.0.0') { throw 'impostor not loaded' }
+Import-Module '$ModulePath'
+`$c = New-LlmClient -Endpoint '$Endpoint' -Model fake-model -MaxRetries 0
+(Invoke-LlmChat 'isolation check' -Client `$c).Text
+"@
+        Add-FakeReply @{ text = 'isolated fine' }
+        $output = pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
+        $output[-1] | Should -Be 'isolated fine'
+        Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}

@@ -1,0 +1,38 @@
+namespace PsLlm.Engine.Tests;
+
+/// <summary>A handler that records every event it receives, in order, with the thread it ran on.</summary>
+internal sealed class EventLog : CallbackHandler
+{
+    private readonly List<LlmEvent> _events = new();
+    private readonly List<int> _threads = new();
+
+    public EventLog(string name = "log") => LogName = name;
+
+    public string LogName { get; }
+    public override string Name => LogName;
+
+    public IReadOnlyList<LlmEvent> Events { get { lock (_events) return _events.ToArray(); } }
+    public IReadOnlyList<int> Threads { get { lock (_events) return _threads.ToArray(); } }
+    public IReadOnlyList<LlmEventName> Names => Events.Select(e => e.EventName).ToArray();
+
+    public IEnumerable<T> Of<T>() where T : LlmEvent => Events.OfType<T>();
+
+    private void Add(LlmEvent e)
+    {
+        lock (_events)
+        {
+            _events.Add(e);
+            _threads.Add(Environment.CurrentManagedThreadId);
+        }
+    }
+
+    public override void OnChainStart(ChainStartEvent e) => Add(e);
+    public override void OnChainEnd(ChainEndEvent e) => Add(e);
+    public override void OnChainError(ChainErrorEvent e) => Add(e);
+    public override void OnChatModelStart(ChatModelStartEvent e) => Add(e);
+    public override void OnLlmNewToken(LlmNewTokenEvent e) => Add(e);
+    public override void OnLlmEnd(LlmEndEvent e) => Add(e);
+    public override void OnLlmError(LlmErrorEvent e) => Add(e);
+    public override void OnText(TextEvent e) => Add(e);
+    public override void OnRetry(RetryEvent e) => Add(e);
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace PsLlm.FakeOpenAI;
+
+/// <summary>
+/// The <c>/_admin</c> endpoints that let an out-of-process test (Pester) script replies and inspect
+/// requests over HTTP, mirroring <see cref="FakeOpenAIServer.Enqueue"/>, <see cref="FakeOpenAIServer.Requests"/>
+/// and <see cref="FakeOpenAIServer.Reset"/>.
+/// </summary>
+internal sealed class AdminApi(FakeOpenAIServer server)
+{
+    private static readonly JsonSerializerOptions ReplyJson = new(JsonSerializerDefaults.Web);
+
+    public async Task HandleAsync(HttpContext context, string path, string body, CancellationToken cancellationToken)
+    {
+        var method = context.Request.Method;
+        switch (path.ToLowerInvariant())
+        {
+            case "/_admin/replies" when HttpMethods.IsPost(method):
+                List<FakeReply> replies;
+                try
+                {
+                    replies = ParseReplies(body);
+                }
+                catch (JsonException ex)
+                {
+                    await context.Response.WriteJsonAsync(400, OpenAIError.Create(400, $"Invalid FakeReply JSON: {ex.Message}"), cancellationToken);
+                    return;
+                }
+
+                foreach (var reply in replies)
+                {
+                    server.Enqueue(reply);
+                }
+
+                context.Response.StatusCode = 204;
+                return;
+
+            case "/_admin/requests" when HttpMethods.IsGet(method):
+                var list = new JsonArray(server.Requests.Select(r => (JsonNode)new JsonObject
+                {
+                    ["method"] = r.Method,
+                    ["path"] = r.Path,
+                    ["headers"] = new JsonObject(r.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
+                    ["body"] = r.Body,
+                    ["stream"] = r.Stream,
+                }).ToArray());
+                await context.Response.WriteJsonAsync(200, list, cancellationToken);
+                return;
+
+            case "/_admin/reset" when HttpMethods.IsPost(method):
+                server.Reset();
+                context.Response.StatusCode = 204;
+                return;
+
+            default:
+                await context.Response.WriteJsonAsync(404, OpenAIError.Create(404, $"Unknown admin endpoint {method} {path}."), cancellationToken);
+                return;
+        }
+    }
+
+    private static List<FakeReply> ParseReplies(string body)
+    {
+        var node = JsonNode.Parse(body) ?? throw new JsonException("Body is null.");
+        var items = node is JsonArray array ? array.ToList() : [node];
+        return items
+            .Select(item => item?.Deserialize<FakeReply>(ReplyJson) ?? throw new JsonException("A reply is null."))
+            .ToList();
+    }
+}

@@ -1,0 +1,262 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace PsLlm.FakeOpenAI;
+
+/// <summary>
+/// An OpenAI-compatible chat-completions server on 127.0.0.1 for tests. Each request to
+/// <c>/v1/chat/completions</c> is answered by, in order: the next scripted <see cref="FakeReply"/>,
+/// a matching recording, or an echo of the last user message.
+/// </summary>
+public sealed class FakeOpenAIServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly AdminApi _admin;
+    private readonly Lock _gate = new();
+    private readonly Queue<FakeReply> _replies = new();
+    private readonly List<RecordedRequest> _requests = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private int _completionSequence;
+    private int _disposed;
+
+    private FakeOpenAIServer(WebApplication app, RecordingLibrary recordings)
+    {
+        _app = app;
+        _admin = new AdminApi(this);
+        Recordings = recordings;
+    }
+
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;/v1/</c>, with the trailing slash relative URIs need.</summary>
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;/v1</c>, the form OpenAI clients take as a base URL.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public int Port { get; private set; }
+
+    public RecordingLibrary Recordings { get; }
+
+    /// <summary>Every request received (admin requests excluded), oldest first; a snapshot, safe to enumerate.</summary>
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Starts listening on 127.0.0.1; <paramref name="port"/> 0 picks a free port.</summary>
+    public static async Task<FakeOpenAIServer> StartAsync(string? recordingsDirectory = null, int port = 0)
+    {
+        var recordings = recordingsDirectory is null ? RecordingLibrary.Empty : RecordingLibrary.Load(recordingsDirectory);
+
+        // The empty builder reads no appsettings or environment, so a test host's configuration cannot
+        // move the endpoint or turn on logging.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(FakeOpenAIServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+
+        var app = builder.Build();
+        var server = new FakeOpenAIServer(app, recordings);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Port = new Uri(address).Port;
+        server.BaseUrl = $"http://127.0.0.1:{server.Port}/v1";
+        server.BaseUri = new Uri(server.BaseUrl + "/");
+        return server;
+    }
+
+    /// <summary>Queues a reply; replies are used first-in first-out, one per chat-completions request.</summary>
+    public void Enqueue(FakeReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        lock (_gate)
+        {
+            _replies.Enqueue(reply);
+        }
+    }
+
+    /// <summary>Forgets queued replies and received requests.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _replies.Clear();
+            _requests.Clear();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Cancelling first ends delayed streams at once instead of waiting out the shutdown timeout.
+        await _stopping.CancelAsync();
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            _stopping.Dispose();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        var cancellationToken = linked.Token;
+        try
+        {
+            var request = context.Request;
+            var path = request.Path.HasValue ? request.Path.Value!.TrimEnd('/') : "";
+            var body = await ReadBodyAsync(request, cancellationToken);
+
+            if (path.StartsWith("/_admin", StringComparison.OrdinalIgnoreCase))
+            {
+                await _admin.HandleAsync(context, path, body, cancellationToken);
+                return;
+            }
+
+            var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", CollectHeaders(request), body);
+            lock (_gate)
+            {
+                _requests.Add(recorded);
+            }
+
+            if (path.Equals("/v1/chat/completions", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(request.Method))
+            {
+                await HandleChatCompletionAsync(context, recorded, cancellationToken);
+            }
+            else if (path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(request.Method))
+            {
+                var models = new JsonObject
+                {
+                    ["object"] = "list",
+                    ["data"] = new JsonArray(new JsonObject { ["id"] = "fake-model", ["object"] = "model", ["owned_by"] = "psllm" }),
+                };
+                await context.Response.WriteJsonAsync(200, models, cancellationToken);
+            }
+            else
+            {
+                var error = OpenAIError.Create(404, $"Unknown request URL: {request.Method} {request.Path}.", "unknown_url");
+                await context.Response.WriteJsonAsync(404, error, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away or the server is stopping. Aborting (rather than ending the response
+            // normally) keeps a cut-off stream from looking complete to a client that is still listening.
+            context.Abort();
+        }
+        catch (Exception ex)
+        {
+            // Surface bugs in the fake to the client rather than as a dropped connection.
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.Clear();
+                await context.Response.WriteJsonAsync(500, OpenAIError.Create(500, $"Fake server failure: {ex}"), CancellationToken.None);
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
+    }
+
+    private async Task HandleChatCompletionAsync(HttpContext context, RecordedRequest recorded, CancellationToken cancellationToken)
+    {
+        if (recorded.Json is not JsonObject body)
+        {
+            var error = OpenAIError.Create(400, "We could not parse the JSON body of your request. (fake)");
+            await context.Response.WriteJsonAsync(400, error, cancellationToken);
+            return;
+        }
+
+        var chat = ChatRequest.From(body);
+        if (!TryTakeReply(chat, out var reply))
+        {
+            var error = OpenAIError.Create(400, "Unrecognized request argument supplied: stream_options");
+            await context.Response.WriteJsonAsync(400, error, cancellationToken);
+            return;
+        }
+
+        var sequence = Interlocked.Increment(ref _completionSequence);
+        if (reply is null && Recordings.Match(body) is { } entry)
+        {
+            await RecordingReplayer.WriteAsync(context, entry, cancellationToken);
+            return;
+        }
+
+        reply ??= new FakeReply { Text = "Echo: " + chat.LastUserText, Model = "" };
+        await new ChatCompletionWriter(context, reply, chat, sequence).WriteAsync(cancellationToken);
+    }
+
+    /// <summary>Dequeues the next scripted reply (null when none is queued). Returns false when that reply
+    /// rejects this request's stream_options; the reply then stays queued, because the client is expected to
+    /// retry without stream_options and should get it.</summary>
+    private bool TryTakeReply(ChatRequest chat, out FakeReply? reply)
+    {
+        lock (_gate)
+        {
+            if (!_replies.TryPeek(out reply))
+            {
+                return true;
+            }
+
+            if (reply.RejectStreamOptions && chat.HasStreamOptions)
+            {
+                reply = null;
+                return false;
+            }
+
+            _replies.Dequeue();
+            return true;
+        }
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    private static Dictionary<string, string> CollectHeaders(HttpRequest request)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
+        return headers;
+    }
+}
