@@ -12,6 +12,7 @@
     # from PsLlm.CallbackHandler resolve; the engine and the OpenAI SDK load privately from deps/.
     RequiredAssemblies   = @('PsLlm.Abstractions.dll')
     FormatsToProcess     = @('PsLlm.format.ps1xml')
+    TypesToProcess       = @('PsLlm.types.ps1xml')
     CmdletsToExport      = @(
         'New-LlmClient'
         'Invoke-LlmChat'

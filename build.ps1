@@ -28,7 +28,8 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out/PsLlm'
 
 function Invoke-Native([string] $File, [string[]] $Arguments) {
-    & $File @Arguments
+    # To the host, not the pipeline: callers return objects of their own.
+    & $File @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
@@ -47,9 +48,11 @@ function Build-Module {
             if (Test-Path $file) { Copy-Item $file $out }
         }
         # Shared types must load once, in the default context, never from deps/.
-        Get-ChildItem $deps -Filter "$name.*" | Remove-Item
+        foreach ($ext in '.dll', '.pdb', '.xml') { Remove-Item (Join-Path $deps "$name$ext") -ErrorAction Ignore }
     }
-    Copy-Item "$root/PsLlm.psd1", "$root/PsLlm.format.ps1xml" $out
+    # WebAssembly-only assets that pwsh never loads.
+    Remove-Item (Join-Path $deps 'runtimes/browser') -Recurse -ErrorAction Ignore
+    Copy-Item "$root/PsLlm.psd1", "$root/PsLlm.format.ps1xml", "$root/PsLlm.types.ps1xml" $out
     Copy-Item "$root/help/en-US" (Join-Path $out 'en-US') -Recurse
     Write-Host "Module ready: Import-Module $out" -ForegroundColor Green
 }
@@ -86,7 +89,7 @@ function Invoke-XunitTests {
     $results = Join-Path $root 'out/TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     & dotnet test "$root/tests/PsLlm.Engine.Tests/PsLlm.Engine.Tests.csproj" -c $Configuration --nologo `
-        --logger 'console;verbosity=normal' --logger 'trx;LogFileName=engine.trx' --results-directory $results
+        --logger 'console;verbosity=normal' --logger 'trx;LogFileName=engine.trx' --results-directory $results | Out-Host
     $trx = [xml](Get-Content (Join-Path $results 'engine.trx') -Raw)
     $counters = $trx.TestRun.ResultSummary.Counters
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted; ExitCode = $LASTEXITCODE }

@@ -34,11 +34,12 @@ $null = Invoke-LlmChat 'Anything at all.'
 $registration | Unregister-LlmCallback
 
 Write-Host "`n4. Register-ObjectEvent on the client's token stream (actions run while it streams):" -ForegroundColor Cyan
-$script:seen = [System.Collections.Generic.List[string]]::new()
-$subscriber = Register-ObjectEvent -InputObject $client -EventName LlmNewToken -Action { $script:seen.Add($EventArgs.Token) }
-$null = Invoke-LlmChat -Stream -PassThru 'Count from one to five.' | Select-Object -Last 1
+# Event actions run in their own scope: hand them state through -MessageData.
+$seen = [System.Collections.Generic.List[string]]::new()
+$subscriber = Register-ObjectEvent -InputObject $client -EventName LlmNewToken -MessageData $seen -Action { $Event.MessageData.Add($EventArgs.Token) }
+$null = Invoke-LlmChat -Stream 'Count from one to five.'
 Unregister-Event -SubscriptionId $subscriber.Id
-Write-Host "   Register-ObjectEvent action saw $($script:seen.Count) tokens: $($script:seen -join '')"
+Write-Host "   Register-ObjectEvent action saw $($seen.Count) tokens, before Invoke-LlmChat returned: $($seen -join '')"
 
 Write-Host "`n5. Every event of a run as objects (-AsEvents):" -ForegroundColor Cyan
 Invoke-LlmChat 'Short answer please.' -AsEvents | Where-Object EventName -ne LlmNewToken | Format-Table

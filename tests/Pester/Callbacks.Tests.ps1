@@ -1,13 +1,8 @@
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     $script:client = New-TestClient
-
-    class TokenCounter : PsLlm.CallbackHandler {
-        [int] $Tokens
-        [string] $FinalText
-        [void] OnLlmNewToken([PsLlm.LlmNewTokenEvent] $e) { $this.Tokens++ }
-        [void] OnLlmEnd([PsLlm.LlmEndEvent] $e) { $this.FinalText = $e.Response.Text }
-    }
+    # A class deriving from a module type must be parsed after Import-Module (or use `using module`).
+    . $PSScriptRoot/TokenCounter.ps1
 }
 
 Describe 'Register-LlmCallback, Get-LlmCallback, Unregister-LlmCallback' {

@@ -10,7 +10,8 @@ Describe 'The four delivery paths' {
     It 'Register-ObjectEvent and -Action callbacks run live, before Invoke-LlmChat returns' {
         $script:objectEventTimes = [System.Collections.Generic.List[datetime]]::new()
         $script:callbackTimes = [System.Collections.Generic.List[datetime]]::new()
-        $null = Register-ObjectEvent -InputObject $client -EventName LlmNewToken -Action { $script:objectEventTimes.Add([datetime]::UtcNow) }
+        # Event actions run in their own module scope, so state is shared through -MessageData.
+        $null = Register-ObjectEvent -InputObject $client -EventName LlmNewToken -MessageData $script:objectEventTimes -Action { $Event.MessageData.Add([datetime]::UtcNow) }
         $null = Register-LlmCallback -EventName LlmNewToken -Action { $script:callbackTimes.Add([datetime]::UtcNow) }
         Add-FakeReply @{ tokens = @(1..10 | ForEach-Object { "w$_ " }); delayMs = 100 }
         $null = Invoke-LlmChat 'x' -Client $client -Stream
@@ -31,31 +32,40 @@ Describe 'The four delivery paths' {
     }
 
     It 'CallbackEvent carries every event' {
-        $script:all = [System.Collections.Generic.List[string]]::new()
-        $null = Register-ObjectEvent -InputObject $client -EventName CallbackEvent -Action { $script:all.Add($EventArgs.EventName) }
+        $script:all = [System.Collections.Generic.List[object]]::new()
+        $null = Register-ObjectEvent -InputObject $client -EventName CallbackEvent -MessageData $script:all -Action { $Event.MessageData.Add($EventArgs) }
         Add-FakeReply @{ text = 'x' }
         $null = Invoke-LlmChat 'x' -Client $client
         Wait-Event -Timeout 1 | Out-Null
-        $script:all | Should -Be @('ChainStart', 'Text', 'ChatModelStart', 'LlmEnd', 'ChainEnd')
+        # PowerShell queues .NET-event actions through the thread pool, so they may run out of
+        # order; each event's Timestamp restores it.
+        ($script:all | Sort-Object Timestamp).EventName | Should -Be @('ChainStart', 'Text', 'ChatModelStart', 'LlmEnd', 'ChainEnd')
     }
 
-    It 'raises engine events PsLlm.<EventName> for Register-EngineEvent' {
-        $script:engineEnd = $null
-        $null = Register-EngineEvent -SourceIdentifier PsLlm.LlmEnd -Action { $script:engineEnd = $Event.MessageData }
+    It 'raises engine events named PsLlm.EventName for Register-EngineEvent' {
+        # Engine-event actions see the PsLlm event as $Event.MessageData and $EventArgs; they run in
+        # their own scope, so results go to a global.
+        $global:PsLlmTestEnds = [System.Collections.Generic.List[object]]::new()
+        $null = Register-EngineEvent -SourceIdentifier PsLlm.LlmEnd -Action { $global:PsLlmTestEnds.Add($Event.MessageData); $global:PsLlmTestEnds.Add($EventArgs) }
         Add-FakeReply @{ text = 'engine' }
         $null = Invoke-LlmChat 'x' -Client $client
-        $script:engineEnd.Response.Text | Should -Be 'engine'
+        Wait-Event -Timeout 1 | Out-Null
+        $global:PsLlmTestEnds.Count | Should -Be 2
+        $global:PsLlmTestEnds[0].Response.Text | Should -Be 'engine'
+        [object]::ReferenceEquals($global:PsLlmTestEnds[0], $global:PsLlmTestEnds[1]) | Should -BeTrue
     }
 
     It 'coalesces engine token events without losing text' {
-        $null = Register-EngineEvent -SourceIdentifier PsLlm.LlmNewToken
+        $global:PsLlmTestBatches = [System.Collections.Generic.List[object]]::new()
+        $null = Register-EngineEvent -SourceIdentifier PsLlm.LlmNewToken -Action { $global:PsLlmTestBatches.Add($EventArgs) }
         $words = 1..40 | ForEach-Object { "w$_ " }
-        Add-FakeReply @{ tokens = $words; delayMs = 5 }
+        Add-FakeReply @{ tokens = $words; delayMs = 10 }
         $null = Invoke-LlmChat 'x' -Client $client -Stream
-        $batches = @(Get-Event -SourceIdentifier PsLlm.LlmNewToken)
+        Wait-Event -Timeout 1 | Out-Null
+        $batches = $global:PsLlmTestBatches | Sort-Object Index
         $batches.Count | Should -BeLessThan 40
-        -join ($batches | ForEach-Object { $_.MessageData.Token }) | Should -Be (-join $words)
-        ($batches | ForEach-Object { $_.MessageData.Count } | Measure-Object -Sum).Sum | Should -Be 40
+        -join $batches.Token | Should -Be (-join $words)
+        ($batches | ForEach-Object Count | Measure-Object -Sum).Sum | Should -Be 40
     }
 
     It 'generates no engine events nobody subscribed to' {
@@ -77,7 +87,10 @@ Describe 'The four delivery paths' {
         try {
             $event = Wait-Event -SourceIdentifier PsLlm.LlmEnd -Timeout 60
             $event | Should -Not -BeNullOrEmpty
-            $event.SourceEventArgs.Response.Text | Should -Be 'forwarded answer'
+            # Forwarded events are serialized; the module's type data keeps the response's properties.
+            $event.MessageData.EventName | Should -Be 'LlmEnd'
+            $event.MessageData.Response.Text | Should -Be 'forwarded answer'
+            $event.MessageData.Response.Usage.OutputTokens | Should -BeGreaterThan 0
         }
         finally { $job | Wait-Job -Timeout 30 | Remove-Job -Force }
     }

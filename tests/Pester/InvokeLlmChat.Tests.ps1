@@ -120,20 +120,21 @@ Describe 'Invoke-LlmChat' {
 
     Context 'bad input, before any request' {
         It 'rejects <Name>' -ForEach @(
-            @{ Name = 'an empty prompt'; Arguments = @{ Prompt = '' }; ErrorId = 'LlmEmptyPrompt,PsLlm.Commands.InvokeLlmChatCommand' }
-            @{ Name = 'a blank prompt'; Arguments = @{ Prompt = '   ' }; ErrorId = 'LlmEmptyPrompt,PsLlm.Commands.InvokeLlmChatCommand' }
-            @{ Name = 'temperature 2.5'; Arguments = @{ Prompt = 'x'; Temperature = 2.5 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand' }
-            @{ Name = 'temperature -1'; Arguments = @{ Prompt = 'x'; Temperature = -1 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand' }
-            @{ Name = 'MaxTokens 0'; Arguments = @{ Prompt = 'x'; MaxTokens = 0 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand' }
-            @{ Name = 'TopP 1.5'; Arguments = @{ Prompt = 'x'; TopP = 1.5 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand' }
-            @{ Name = 'five stop sequences'; Arguments = @{ Prompt = 'x'; Stop = 'a', 'b', 'c', 'd', 'e' }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand' }
+            @{ Name = 'an empty prompt'; Arguments = @{ Prompt = '' }; ErrorId = 'LlmEmptyPrompt,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidArgument' }
+            @{ Name = 'a blank prompt'; Arguments = @{ Prompt = '   ' }; ErrorId = 'LlmEmptyPrompt,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidArgument' }
+            @{ Name = 'temperature 2.5'; Arguments = @{ Prompt = 'x'; Temperature = 2.5 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidData' }
+            @{ Name = 'temperature -1'; Arguments = @{ Prompt = 'x'; Temperature = -1 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidData' }
+            @{ Name = 'MaxTokens 0'; Arguments = @{ Prompt = 'x'; MaxTokens = 0 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidData' }
+            @{ Name = 'TopP 1.5'; Arguments = @{ Prompt = 'x'; TopP = 1.5 }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidData' }
+            @{ Name = 'five stop sequences'; Arguments = @{ Prompt = 'x'; Stop = 'a', 'b', 'c', 'd', 'e' }; ErrorId = 'ParameterArgumentValidationError,PsLlm.Commands.InvokeLlmChatCommand'; Category = 'InvalidData' }
         ) {
             $arguments = $Arguments
             $err = $null
-            Invoke-LlmChat @arguments -Client $client -ErrorVariable err -ErrorAction SilentlyContinue 2>$null
-            if (-not $err) { try { Invoke-LlmChat @arguments -Client $client -ErrorAction Stop } catch { $err = $_ } }
-            @($err)[0].FullyQualifiedErrorId | Should -Be $ErrorId
-            @($err)[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            # Parameter validation fails the command; the engine's checks fail the item: both are caught here.
+            try { Invoke-LlmChat @arguments -Client $client -ErrorAction Stop } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Be $ErrorId
+            $err.CategoryInfo.Category | Should -Be $Category
             Get-FakeRequest | Should -BeNullOrEmpty
         }
 

@@ -45,23 +45,40 @@ Describe 'PsLlm module' {
     }
 
     It 'imports and chats where another System.ClientModel version was loaded first' {
+        # A fresh pwsh whose default load context already holds an impostor System.ClientModel 1.0
+        # (compiled with the Roslyn that pwsh ships, since Add-Type names assemblies at random):
+        # PsLlm must still chat, because its SDK stack loads privately from deps/.
         $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("psllm-alc-" + [guid]::NewGuid())
         $null = New-Item -ItemType Directory $dir
-        $fake = Join-Path $dir 'System.ClientModel.dll'
-        $script = @"
-`$ErrorActionPreference = 'Stop'
-Add-Type -TypeDefinition '[assembly: System.Reflection.AssemblyVersion("1.0.0.0")] namespace System.ClientModel { public class ImpostorMarker { } }' -OutputAssembly '$fake'
-Add-Type -Path '$fake'
-`$first = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'System.ClientModel' }
-if (`$first.GetName().Version -ne [version]'1.0.0.0') { throw 'impostor not loaded' }
-Import-Module '$ModulePath'
-`$c = New-LlmClient -Endpoint '$Endpoint' -Model fake-model -MaxRetries 0
-(Invoke-LlmChat 'isolation check' -Client `$c).Text
-"@
-        Add-FakeReply @{ text = 'isolated fine' }
-        $output = pwsh -NoProfile -NonInteractive -Command $script 2>&1
-        $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
-        $output[-1] | Should -Be 'isolated fine'
-        Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
+        $probe = Join-Path $dir 'probe.ps1'
+        Set-Content $probe -Value @'
+param($ModulePath, $Endpoint, $Dir)
+$ErrorActionPreference = 'Stop'
+$fake = Join-Path $Dir 'System.ClientModel.dll'
+Add-Type -TypeDefinition 'public static class RoslynWarmup { }'   # loads the compiler PowerShell ships
+$tree = [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText('[assembly: System.Reflection.AssemblyVersion("1.0.0.0")] namespace System.ClientModel { public class ImpostorMarker { } }')
+$references = [Microsoft.CodeAnalysis.MetadataReference[]]@([Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile([object].Assembly.Location))
+$options = [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary)
+$compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create('System.ClientModel', [Microsoft.CodeAnalysis.SyntaxTree[]]@($tree), $references, $options)
+$stream = [System.IO.File]::Create($fake)
+try { $emitted = $compilation.Emit($stream, $null, $null, $null, $null, $null, $null, $null, $null, $null, [System.Threading.CancellationToken]::None) } finally { $stream.Dispose() }
+if (-not $emitted.Success) { throw ($emitted.Diagnostics -join "`n") }
+$null = [System.Reflection.Assembly]::LoadFrom($fake)
+$first = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'System.ClientModel' }
+if ($first.GetName().Version -ne [version]'1.0.0.0') { throw 'impostor not loaded first' }
+Import-Module $ModulePath
+$c = New-LlmClient -Endpoint $Endpoint -Model fake-model -MaxRetries 0
+(Invoke-LlmChat 'isolation check' -Client $c).Text
+[System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'System.ClientModel' } | ForEach-Object { "$($_.GetName().Version) in $([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" }
+'@
+       try {
+            Add-FakeReply @{ text = 'isolated fine' }
+            $output = pwsh -NoProfile -NonInteractive -File $probe -ModulePath $ModulePath -Endpoint $Endpoint -Dir $dir 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
+            $output | Should -Contain 'isolated fine'
+            $output | Should -Contain '1.0.0.0 in Default'
+            $output | Where-Object { $_ -like '*in PsLlm.Engine' } | Should -Not -BeNullOrEmpty
+        }
+        finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }

@@ -88,6 +88,8 @@ Describe 'New-LlmClient' {
     It 'never shows the key or header values' {
         $c = New-LlmClient -Endpoint $Endpoint -ApiKey (ConvertTo-SecureString $TestKey -AsPlainText -Force) -Header @{ 'X-Secret' = 'hdr-SECRET-77' }
         $shown = ($c | Format-List * | Out-String) + ($c | ConvertTo-Json -Depth 3) + $c.ToString() + ($c | Out-String)
-        $shown | Should -Not -Match 'SECRET'
+        $shown | Should -Not -MatchExactly 'hdr-SECRET-77'
+        $shown | Should -Not -MatchExactly ([regex]::Escape($TestKey))
+        $shown | Should -MatchExactly 'X-Secret'   # the header's name is shown, its value never
     }
 }

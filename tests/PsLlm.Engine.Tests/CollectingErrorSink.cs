@@ -14,6 +14,6 @@ internal sealed class CollectingErrorSink : ICallbackErrorSink
 
     public void Report(string handlerName, LlmEvent e, Exception error)
     {
-        lock (_reports) _reports.Add((handlerName, e.EventName, error));
+        lock (_reports) _reports.Add((handlerName, e.Kind, error));
     }
 }

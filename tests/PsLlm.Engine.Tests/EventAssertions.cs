@@ -23,7 +23,7 @@ internal static class EventAssertions
         Assert.Equal(chainRun, response.ChainRunId);
         foreach (var e in events)
         {
-            if (e.EventName is LlmEventName.ChainStart or LlmEventName.ChainEnd or LlmEventName.Text)
+            if (e.Kind is LlmEventName.ChainStart or LlmEventName.ChainEnd or LlmEventName.Text)
             {
                 Assert.Equal(chainRun, e.RunId);
                 Assert.Null(e.ParentRunId);

@@ -13,7 +13,7 @@ internal sealed class EventLog : CallbackHandler
 
     public IReadOnlyList<LlmEvent> Events { get { lock (_events) return _events.ToArray(); } }
     public IReadOnlyList<int> Threads { get { lock (_events) return _threads.ToArray(); } }
-    public IReadOnlyList<LlmEventName> Names => Events.Select(e => e.EventName).ToArray();
+    public IReadOnlyList<LlmEventName> Names => Events.Select(e => e.Kind).ToArray();
 
     public IEnumerable<T> Of<T>() where T : LlmEvent => Events.OfType<T>();
 

@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>A chain run finished.</summary>
 public sealed class ChainEndEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.ChainEnd;
+    public override LlmEventName Kind => LlmEventName.ChainEnd;
     public string Name { get; init; } = string.Empty;
     /// <summary>The chain's output; for Invoke-LlmChat the <see cref="ChatResponse"/>.</summary>
     public object? Outputs { get; init; }

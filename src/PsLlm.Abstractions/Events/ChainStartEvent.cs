@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>A chain run started; every Invoke-LlmChat call is a chain run.</summary>
 public sealed class ChainStartEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.ChainStart;
+    public override LlmEventName Kind => LlmEventName.ChainStart;
     /// <summary>The chain's name, e.g. "Invoke-LlmChat".</summary>
     public string Name { get; init; } = string.Empty;
     /// <summary>The chain's inputs (prompt, system message, …).</summary>

@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>A chat model run is about to send its request.</summary>
 public sealed class ChatModelStartEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.ChatModelStart;
+    public override LlmEventName Kind => LlmEventName.ChatModelStart;
     /// <summary>The messages sent to the model, in order.</summary>
     public IReadOnlyList<ChatMessage> Messages { get; init; } = Array.Empty<ChatMessage>();
     /// <summary>Model, temperature, max tokens, stream, … as sent (never credentials).</summary>

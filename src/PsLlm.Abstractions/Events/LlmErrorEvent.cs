@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>A chat model run failed or was cancelled.</summary>
 public sealed class LlmErrorEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.LlmError;
+    public override LlmEventName Kind => LlmEventName.LlmError;
     public Exception Error { get; init; } = null!;
     /// <summary>Text streamed before the failure (empty when none).</summary>
     public string PartialText { get; init; } = string.Empty;

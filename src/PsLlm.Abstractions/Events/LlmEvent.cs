@@ -10,7 +10,13 @@ public abstract class LlmEvent : EventArgs
     private static readonly IReadOnlyDictionary<string, object?> NoMetadata = new Dictionary<string, object?>();
 
     /// <summary>Which callback this is.</summary>
-    public abstract LlmEventName EventName { get; }
+    public abstract LlmEventName Kind { get; }
+
+    /// <summary>
+    /// The event's name as text ("LlmNewToken"): what Where-Object, JSON and serialized copies of
+    /// forwarded events see (an enum would arrive as a number).
+    /// </summary>
+    public string EventName => Kind.ToString();
 
     /// <summary>The run the event belongs to (a chain, LLM or tool run).</summary>
     public Guid RunId { get; internal set; }

@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>A streamed piece of the answer arrived.</summary>
 public sealed class LlmNewTokenEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.LlmNewToken;
+    public override LlmEventName Kind => LlmEventName.LlmNewToken;
     /// <summary>The token text (for a coalesced engine event, several tokens joined).</summary>
     public string Token { get; init; } = string.Empty;
     /// <summary>Zero-based position of the (first) token in the answer.</summary>

@@ -6,7 +6,7 @@ namespace PsLlm;
 /// </summary>
 public sealed class LlmStartEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.LlmStart;
+    public override LlmEventName Kind => LlmEventName.LlmStart;
     /// <summary>The conversation rendered as "role: content" lines, one prompt per model call.</summary>
     public IReadOnlyList<string> Prompts { get; init; } = Array.Empty<string>();
     public IReadOnlyDictionary<string, object?> InvocationParameters { get; init; } = new Dictionary<string, object?>();

@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>A request failed with a retriable error and will be sent again.</summary>
 public sealed class RetryEvent : LlmEvent
 {
-    public override LlmEventName EventName => LlmEventName.Retry;
+    public override LlmEventName Kind => LlmEventName.Retry;
     /// <summary>The retry about to happen: 1 for the first retry.</summary>
     public int Attempt { get; init; }
     /// <summary>HTTP status of the failed try, or null when no response arrived.</summary>

@@ -16,11 +16,19 @@ internal sealed class ChatInvocation : IDisposable
     private readonly PSCmdlet _cmdlet;
     private readonly CancellationTokenSource _stop = new();
     private readonly ActionPump _pump;
+    private readonly bool _debug;
+
+    /// <summary>How long a finished chat keeps pumping for event actions still on their way.</summary>
+    private static readonly TimeSpan TrailingEventBudget = TimeSpan.FromMilliseconds(40);
 
     public ChatInvocation(PSCmdlet cmdlet)
     {
         _cmdlet = cmdlet;
         _pump = new ActionPump(cmdlet.Events);
+        // Building a debug line per token costs; only when someone will see it.
+        _debug = cmdlet.MyInvocation.BoundParameters.ContainsKey("Debug")
+            || Enum.TryParse<ActionPreference>(cmdlet.GetVariableValue("DebugPreference")?.ToString(), ignoreCase: true, out var preference)
+               && preference is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
     }
 
     /// <summary>Called from StopProcessing on another thread: only signals.</summary>
@@ -48,6 +56,7 @@ internal sealed class ChatInvocation : IDisposable
         var local = new List<CallbackHandler>(ModuleState.Current.HandlersFor(client));
         if (p.Stream && !p.AsEvents) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
         local.Add(new EngineEventPublisher(_cmdlet.Events, client));
+        if (_debug) local.Add(new DebugTraceWriter(_cmdlet));
 
         var options = new RunOptions
         {
@@ -56,9 +65,13 @@ internal sealed class ChatInvocation : IDisposable
             ErrorSink = new WarningErrorSink(_cmdlet),
         };
 
+        _cmdlet.WriteVerbose($"Chat with {EndpointRules.Display(client.Endpoint)}, model {request.Model ?? client.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
         try
         {
-            return new ChatRunner(client).Invoke(request, options, _stop.Token);
+            var response = new ChatRunner(client).Invoke(request, options, _stop.Token);
+            _pump.Flush(TrailingEventBudget);
+            _cmdlet.WriteVerbose($"{response.Model} answered in {response.Duration.TotalMilliseconds:0} ms ({response.FinishReason}; {response.Usage?.ToString() ?? "no usage"}).");
+            return response;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -66,6 +79,7 @@ internal sealed class ChatInvocation : IDisposable
         }
         catch (LlmException error)
         {
+            _pump.Flush(TrailingEventBudget);
             // A downstream Select-Object -First (or Ctrl+C) surfaced through a writer: let PowerShell see it.
             if (FindPipelineStop(error) is { } stopped) ExceptionDispatchInfo.Capture(stopped).Throw();
             var record = LlmErrorRecords.From(error, p.Prompt);

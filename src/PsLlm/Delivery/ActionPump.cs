@@ -31,5 +31,24 @@ internal sealed class ActionPump : IRunPump, IDisposable
         }
     }
 
+    /// <summary>
+    /// After a run: PowerShell queues .NET-event actions through the thread pool, so the last
+    /// events (LlmEnd, ChainEnd) may reach the action queue just after the final pump. Pumping a
+    /// few more times, for at most <paramref name="budget"/>, lets them run before the cmdlet
+    /// returns; with no subscribers it costs nothing.
+    /// </summary>
+    public void Flush(TimeSpan budget)
+    {
+        if (_events.Subscribers.Count == 0) return;
+        var deadline = DateTime.UtcNow + budget;
+        do
+        {
+            Pump();
+            Thread.Sleep(10);
+        }
+        while (DateTime.UtcNow < deadline);
+        Pump();
+    }
+
     public void Dispose() => _pipeline?.Dispose();
 }

@@ -25,7 +25,7 @@ internal sealed class EventFilterHandler : CallbackHandler
 
     private void Forward(LlmEvent e)
     {
-        if (Wants(e.EventName)) e.DispatchTo(_inner);
+        if (Wants(e.Kind)) e.DispatchTo(_inner);
     }
 
     public override void OnChainStart(ChainStartEvent e) => Forward(e);
