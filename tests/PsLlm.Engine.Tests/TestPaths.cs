@@ -1,6 +1,9 @@
 namespace PsLlm.Engine.Tests;
 
-/// <summary>Finds the shared recordings: ../shared/recordings beside the repository, or PSLLM_RECORDINGS.</summary>
+/// <summary>
+/// Finds the recorded OpenAI exchanges: the repository's copy (tests/recordings), or
+/// PSLLM_RECORDINGS. The workplace's ../shared/recordings is the source of that copy.
+/// </summary>
 internal static class TestPaths
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -8,7 +11,11 @@ internal static class TestPaths
     public static string Recordings { get; } =
         Environment.GetEnvironmentVariable("PSLLM_RECORDINGS") is { Length: > 0 } overridden
             ? overridden
-            : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "recordings", "openai-dotnet"));
+            : Path.Combine(RepositoryRoot, "tests", "recordings", "openai-dotnet");
+
+    /// <summary>The workplace's shared recordings beside the clone, when present.</summary>
+    public static string SharedRecordings { get; } =
+        Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "recordings", "openai-dotnet"));
 
     public static string ChatTests => Path.Combine(Recordings, "ChatTests");
 
