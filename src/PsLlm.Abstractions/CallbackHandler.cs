@@ -18,6 +18,12 @@ public class CallbackHandler
     /// <summary>A name for warnings and Get-LlmCallback; defaults to the type name.</summary>
     public virtual string Name => GetType().Name;
 
+    /// <summary>
+    /// The entry point for every event: calls the matching On* method. Override it instead of the
+    /// On* methods to receive all events in one place (as forwarding and logging handlers do).
+    /// </summary>
+    public virtual void Handle(LlmEvent e) => e.DispatchTo(this);
+
     public virtual void OnChainStart(ChainStartEvent e) { }
     public virtual void OnChainEnd(ChainEndEvent e) { }
     public virtual void OnChainError(ChainErrorEvent e) { }
@@ -30,6 +36,11 @@ public class CallbackHandler
     public virtual void OnLlmError(LlmErrorEvent e) { }
     public virtual void OnText(TextEvent e) { }
     public virtual void OnRetry(RetryEvent e) { }
+    public virtual void OnAgentAction(AgentActionEvent e) { }
+    public virtual void OnToolStart(ToolStartEvent e) { }
+    public virtual void OnToolEnd(ToolEndEvent e) { }
+    public virtual void OnToolError(ToolErrorEvent e) { }
+    public virtual void OnAgentFinish(AgentFinishEvent e) { }
 
     public override string ToString() => Name;
 }

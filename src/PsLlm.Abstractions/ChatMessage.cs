@@ -27,6 +27,14 @@ public sealed class ChatMessage
     public IReadOnlyList<string> Parts { get; }
     /// <summary>True when the content goes out as an array of parts rather than one string.</summary>
     public bool IsMultipart { get; }
+    /// <summary>For an assistant message: the tools the model asked to run.</summary>
+    public IReadOnlyList<ToolCall> ToolCalls { get; init; } = Array.Empty<ToolCall>();
+    /// <summary>For a tool message: the call it answers.</summary>
+    public string? ToolCallId { get; init; }
+    /// <summary>For a tool message: the tool's name.</summary>
+    public string? Name { get; init; }
 
-    public override string ToString() => $"{Role}: {Content}";
+    public override string ToString() => ToolCalls.Count > 0
+        ? $"{Role}: {string.Join(", ", ToolCalls)}"
+        : $"{Role}: {Content}";
 }

@@ -25,6 +25,16 @@ public sealed class ChatResponse
     public IReadOnlyList<ChatMessage> Messages { get; init; } = Array.Empty<ChatMessage>();
     /// <summary>True when the run failed or was stopped before the server finished (a partial answer).</summary>
     public bool IsPartial { get; init; }
+    /// <summary>The tools called while answering, in order.</summary>
+    public IReadOnlyList<ToolCallResult> ToolCalls { get; init; } = Array.Empty<ToolCallResult>();
+    /// <summary>The messages this chat added to the conversation: prompt, tool calls and results, answer.</summary>
+    public IReadOnlyList<ChatMessage> Transcript { get; init; } = Array.Empty<ChatMessage>();
+    /// <summary>The session the chat belongs to, so piping the response back into Invoke-LlmChat continues it.</summary>
+    public ChatSession? Session { get; init; }
+    /// <summary>How many model calls the chat took (more than one when tools were used).</summary>
+    public int Rounds { get; init; } = 1;
+    /// <summary>The answer parsed from JSON (-JsonSchema, -ResponseFormat Json), as PowerShell objects.</summary>
+    public object? Object { get; internal set; }
 
     public override string ToString() => Text;
 }

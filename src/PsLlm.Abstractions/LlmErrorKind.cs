@@ -25,6 +25,10 @@ public enum LlmErrorKind
     CallbackFailed,
     /// <summary>The run was stopped (Ctrl+C).</summary>
     Cancelled,
-    /// <summary>The server's answer could not be understood.</summary>
+    /// <summary>The server's answer could not be understood, or was not the JSON asked for.</summary>
     InvalidResponse,
+    /// <summary>The model refused to answer (OpenAI's refusal field).</summary>
+    Refused,
+    /// <summary>The model kept calling tools past the limit (-MaxToolRounds).</summary>
+    ToolRoundsExceeded,
 }

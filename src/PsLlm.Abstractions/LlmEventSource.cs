@@ -16,14 +16,20 @@ public abstract class LlmEventSource
     public event EventHandler<LlmErrorEvent>? LlmError;
     public event EventHandler<TextEvent>? Text;
     public event EventHandler<RetryEvent>? Retry;
+    public event EventHandler<AgentActionEvent>? AgentAction;
+    public event EventHandler<ToolStartEvent>? ToolStart;
+    public event EventHandler<ToolEndEvent>? ToolEnd;
+    public event EventHandler<ToolErrorEvent>? ToolError;
+    public event EventHandler<AgentFinishEvent>? AgentFinish;
     /// <summary>Every event, whatever its name.</summary>
     public event EventHandler<LlmEvent>? CallbackEvent;
 
     /// <summary>True when any .NET event has a subscriber (lets the engine skip work).</summary>
-    public bool HasEventSubscribers =>
+    internal bool HasEventSubscribers =>
         ChainStart is not null || ChainEnd is not null || ChainError is not null || ChatModelStart is not null
         || LlmNewToken is not null || LlmEnd is not null || LlmError is not null || Text is not null
-        || Retry is not null || CallbackEvent is not null;
+        || Retry is not null || AgentAction is not null || ToolStart is not null || ToolEnd is not null
+        || ToolError is not null || AgentFinish is not null || CallbackEvent is not null;
 
     /// <summary>Raises the event named by <paramref name="e"/> and then <see cref="CallbackEvent"/>.</summary>
     public void RaiseEvent(LlmEvent e)
@@ -39,6 +45,11 @@ public abstract class LlmEventSource
             case LlmErrorEvent x: LlmError?.Invoke(this, x); break;
             case TextEvent x: Text?.Invoke(this, x); break;
             case RetryEvent x: Retry?.Invoke(this, x); break;
+            case AgentActionEvent x: AgentAction?.Invoke(this, x); break;
+            case ToolStartEvent x: ToolStart?.Invoke(this, x); break;
+            case ToolEndEvent x: ToolEnd?.Invoke(this, x); break;
+            case ToolErrorEvent x: ToolError?.Invoke(this, x); break;
+            case AgentFinishEvent x: AgentFinish?.Invoke(this, x); break;
         }
         CallbackEvent?.Invoke(this, e);
     }

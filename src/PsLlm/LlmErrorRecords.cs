@@ -31,6 +31,8 @@ internal static class LlmErrorRecords
         LlmErrorKind.CallbackFailed => ErrorCategory.OperationStopped,
         LlmErrorKind.Cancelled => ErrorCategory.OperationStopped,
         LlmErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
+        LlmErrorKind.Refused => ErrorCategory.PermissionDenied,
+        LlmErrorKind.ToolRoundsExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -103,7 +103,7 @@ public sealed class CallbackManager
         {
             try
             {
-                e.DispatchTo(handler);
+                handler.Handle(e);
             }
             catch (Exception ex) when (handler.RaiseError && stopOnRaiseError)
             {

@@ -29,6 +29,14 @@ public sealed class ChatRequest
     public IReadOnlyDictionary<string, object?> Metadata { get; init; } = new Dictionary<string, object?>();
     /// <summary>Request-level handlers: this run and every run under it.</summary>
     public IReadOnlyList<CallbackHandler> Callbacks { get; init; } = Array.Empty<CallbackHandler>();
+    /// <summary>The conversation this chat continues and, when it succeeds, extends.</summary>
+    public ChatSession? Session { get; init; }
+    /// <summary>Functions the model may call; only these can run.</summary>
+    public IReadOnlyList<LlmTool> Tools { get; init; } = Array.Empty<LlmTool>();
+    /// <summary>auto (default), none, required, or a tool's name.</summary>
+    public string? ToolChoice { get; init; }
+    /// <summary>How many times the model may ask for tools before the chat fails.</summary>
+    public int MaxToolRounds { get; init; } = 8;
     /// <summary>The chain run's name in events.</summary>
     public string ChainName { get; init; } = "Invoke-LlmChat";
 

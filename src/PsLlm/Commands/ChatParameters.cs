@@ -19,4 +19,10 @@ internal sealed record ChatParameters
     public object[]? Callback { get; init; }
     public string[]? Tag { get; init; }
     public Hashtable? Metadata { get; init; }
+    public ChatSession? Session { get; init; }
+    public LlmTool[]? Tool { get; init; }
+    public string? ToolChoice { get; init; }
+    public int MaxToolRounds { get; init; } = 8;
+    /// <summary>Delivery handlers a calling cmdlet adds for this chat only (e.g. Start-LlmChat's host writer).</summary>
+    public IReadOnlyList<CallbackHandler> ExtraHandlers { get; init; } = Array.Empty<CallbackHandler>();
 }

@@ -39,22 +39,15 @@ internal sealed class EngineEventPublisher : CallbackHandler
         _events.GenerateEvent(id, _sender, new object[] { _sender, e }, PSObject.AsPSObject(e), true, false);
     }
 
-    private void FlushTokens()
+    public override void Handle(LlmEvent e)
     {
+        if (e is LlmNewTokenEvent token)
+        {
+            if (IsSubscribed(Prefix + nameof(LlmEventName.LlmNewToken)) && _coalescer.Add(token) is { } batch) Publish(batch);
+            return;
+        }
+        // Whatever follows the tokens (LlmEnd, LlmError, a tool call) releases the pending batch first.
         if (_coalescer.Flush() is { } pending) Publish(pending);
+        Publish(e);
     }
-
-    public override void OnChainStart(ChainStartEvent e) => Publish(e);
-    public override void OnChainEnd(ChainEndEvent e) => Publish(e);
-    public override void OnChainError(ChainErrorEvent e) { FlushTokens(); Publish(e); }
-    public override void OnChatModelStart(ChatModelStartEvent e) => Publish(e);
-    public override void OnLlmNewToken(LlmNewTokenEvent e)
-    {
-        if (!IsSubscribed(Prefix + nameof(LlmEventName.LlmNewToken))) return;
-        if (_coalescer.Add(e) is { } batch) Publish(batch);
-    }
-    public override void OnLlmEnd(LlmEndEvent e) { FlushTokens(); Publish(e); }
-    public override void OnLlmError(LlmErrorEvent e) { FlushTokens(); Publish(e); }
-    public override void OnText(TextEvent e) => Publish(e);
-    public override void OnRetry(RetryEvent e) => Publish(e);
 }

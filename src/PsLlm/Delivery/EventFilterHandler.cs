@@ -23,23 +23,11 @@ internal sealed class EventFilterHandler : CallbackHandler
 
     private bool Wants(LlmEventName name) => _names is null || _names.Contains(name);
 
-    private void Forward(LlmEvent e)
+    public override void Handle(LlmEvent e)
     {
-        if (Wants(e.Kind)) e.DispatchTo(_inner);
+        if (Wants(e.Kind)) _inner.Handle(e);
+        // LangChain's fallback: a handler for LlmStart but not ChatModelStart gets the prompts as text.
+        else if (e is ChatModelStartEvent start && _names is not null && _names.Contains(LlmEventName.LlmStart))
+            _inner.Handle(LlmStartEvent.From(start));
     }
-
-    public override void OnChainStart(ChainStartEvent e) => Forward(e);
-    public override void OnChainEnd(ChainEndEvent e) => Forward(e);
-    public override void OnChainError(ChainErrorEvent e) => Forward(e);
-    public override void OnChatModelStart(ChatModelStartEvent e)
-    {
-        if (Wants(LlmEventName.ChatModelStart)) e.DispatchTo(_inner);
-        else if (_names is not null && _names.Contains(LlmEventName.LlmStart)) _inner.OnLlmStart(LlmStartEvent.From(e));
-    }
-    public override void OnLlmStart(LlmStartEvent e) => Forward(e);
-    public override void OnLlmNewToken(LlmNewTokenEvent e) => Forward(e);
-    public override void OnLlmEnd(LlmEndEvent e) => Forward(e);
-    public override void OnLlmError(LlmErrorEvent e) => Forward(e);
-    public override void OnText(TextEvent e) => Forward(e);
-    public override void OnRetry(RetryEvent e) => Forward(e);
 }

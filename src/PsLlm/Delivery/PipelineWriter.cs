@@ -22,23 +22,9 @@ internal sealed class PipelineWriter : CallbackHandler
 
     public override string Name => _allEvents ? "AsEvents" : "Stream";
 
-    private void Event(LlmEvent e)
+    public override void Handle(LlmEvent e)
     {
         if (_allEvents) _write(e);
+        else if (e is LlmNewTokenEvent token) _write(token.Chunk);
     }
-
-    public override void OnLlmNewToken(LlmNewTokenEvent e)
-    {
-        if (_allEvents) _write(e);
-        else _write(e.Chunk);
-    }
-
-    public override void OnChainStart(ChainStartEvent e) => Event(e);
-    public override void OnChainEnd(ChainEndEvent e) => Event(e);
-    public override void OnChainError(ChainErrorEvent e) => Event(e);
-    public override void OnChatModelStart(ChatModelStartEvent e) => Event(e);
-    public override void OnLlmEnd(LlmEndEvent e) => Event(e);
-    public override void OnLlmError(LlmErrorEvent e) => Event(e);
-    public override void OnText(TextEvent e) => Event(e);
-    public override void OnRetry(RetryEvent e) => Event(e);
 }

@@ -21,7 +21,7 @@ internal sealed class ScriptBlockCallbackHandler : CallbackHandler
 
     public override string Name => "ScriptBlock";
 
-    private void Run(LlmEvent e)
+    public override void Handle(LlmEvent e)
     {
         // A scriptblock is bound to the runspace that created it; a client shared into a thread
         // job must not run it on that other runspace's thread.
@@ -29,14 +29,4 @@ internal sealed class ScriptBlockCallbackHandler : CallbackHandler
         block.InvokeWithContext(null, new List<PSVariable> { new("_", e) }, e);
     }
 
-    public override void OnChainStart(ChainStartEvent e) => Run(e);
-    public override void OnChainEnd(ChainEndEvent e) => Run(e);
-    public override void OnChainError(ChainErrorEvent e) => Run(e);
-    public override void OnChatModelStart(ChatModelStartEvent e) => Run(e);
-    public override void OnLlmStart(LlmStartEvent e) => Run(e);
-    public override void OnLlmNewToken(LlmNewTokenEvent e) => Run(e);
-    public override void OnLlmEnd(LlmEndEvent e) => Run(e);
-    public override void OnLlmError(LlmErrorEvent e) => Run(e);
-    public override void OnText(TextEvent e) => Run(e);
-    public override void OnRetry(RetryEvent e) => Run(e);
 }

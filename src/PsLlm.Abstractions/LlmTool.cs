@@ -1,0 +1,37 @@
+namespace PsLlm;
+
+/// <summary>
+/// A function the model may call. New-LlmTool makes them from PowerShell commands and
+/// scriptblocks; the engine sends the name, description and JSON schema, validates the model's
+/// arguments against the schema and calls <see cref="Invoke"/> on the chat's thread.
+/// </summary>
+public abstract class LlmTool
+{
+    protected LlmTool(string name, string description, string parametersSchema, bool strict, bool requireApproval)
+    {
+        Name = name;
+        Description = description;
+        ParametersSchema = parametersSchema;
+        Strict = strict;
+        RequireApproval = requireApproval;
+    }
+
+    /// <summary>The function name the model sees (letters, digits, _ and -; at most 64).</summary>
+    public string Name { get; }
+    public string Description { get; }
+    /// <summary>The JSON schema of the arguments object, as JSON text.</summary>
+    public string ParametersSchema { get; }
+    /// <summary>Ask for OpenAI's strict mode (the schema then lists every property as required).</summary>
+    public bool Strict { get; }
+    /// <summary>Runs only after ShouldProcess approves it (-WhatIf, -Confirm).</summary>
+    public bool RequireApproval { get; }
+
+    /// <summary>
+    /// Runs the tool with the validated arguments (strings, longs, doubles, booleans, object[] and
+    /// dictionaries) and returns the text sent back to the model. Exceptions become ToolError
+    /// events, and their message goes back to the model instead.
+    /// </summary>
+    public abstract string Invoke(IReadOnlyDictionary<string, object?> arguments);
+
+    public override string ToString() => Name;
+}
