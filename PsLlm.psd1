@@ -19,6 +19,7 @@
         'Register-LlmCallback'
         'Get-LlmCallback'
         'Unregister-LlmCallback'
+        'Invoke-LlmChain'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -55,17 +55,7 @@ public sealed class ChatSession : LlmEventSource
         lock (_gate)
         {
             _messages.AddRange(turn);
-            if (usage is not null)
-            {
-                Usage = new TokenUsage
-                {
-                    InputTokens = Usage.InputTokens + usage.InputTokens,
-                    OutputTokens = Usage.OutputTokens + usage.OutputTokens,
-                    TotalTokens = Usage.TotalTokens + usage.TotalTokens,
-                    ReasoningTokens = Usage.ReasoningTokens + usage.ReasoningTokens,
-                    CachedInputTokens = Usage.CachedInputTokens + usage.CachedInputTokens,
-                };
-            }
+            Usage = TokenUsage.Combine(Usage, usage)!;
             UpdatedAt = DateTimeOffset.UtcNow;
         }
     }

@@ -11,5 +11,20 @@ public sealed class TokenUsage
     /// <summary>Prompt tokens served from the server's cache, included in <see cref="InputTokens"/>.</summary>
     public int CachedInputTokens { get; init; }
 
+    /// <summary>The sum of two counts (either may be missing), e.g. over the rounds of a tool chat.</summary>
+    public static TokenUsage? Combine(TokenUsage? a, TokenUsage? b)
+    {
+        if (a is null) return b;
+        if (b is null) return a;
+        return new TokenUsage
+        {
+            InputTokens = a.InputTokens + b.InputTokens,
+            OutputTokens = a.OutputTokens + b.OutputTokens,
+            TotalTokens = a.TotalTokens + b.TotalTokens,
+            ReasoningTokens = a.ReasoningTokens + b.ReasoningTokens,
+            CachedInputTokens = a.CachedInputTokens + b.CachedInputTokens,
+        };
+    }
+
     public override string ToString() => $"{InputTokens} in / {OutputTokens} out";
 }

@@ -44,7 +44,7 @@ internal sealed class ModuleState
         lock (_registrations) return _registrations.Remove(registration);
     }
 
-    /// <summary>The registered handlers that fire for a chat of <paramref name="client"/>.</summary>
-    public IEnumerable<CallbackHandler> HandlersFor(LlmClient client) =>
+    /// <summary>The registered handlers that fire for a run of <paramref name="client"/> (null: a run of no client, e.g. a chain).</summary>
+    public IEnumerable<CallbackHandler> HandlersFor(LlmClient? client) =>
         Registrations.Where(r => r.Client is null || ReferenceEquals(r.Client, client)).Select(r => r.Handler);
 }

@@ -17,7 +17,7 @@ internal sealed class EventLog : CallbackHandler
 
     public IEnumerable<T> Of<T>() where T : LlmEvent => Events.OfType<T>();
 
-    private void Add(LlmEvent e)
+    public override void Handle(LlmEvent e)
     {
         lock (_events)
         {
@@ -25,14 +25,4 @@ internal sealed class EventLog : CallbackHandler
             _threads.Add(Environment.CurrentManagedThreadId);
         }
     }
-
-    public override void OnChainStart(ChainStartEvent e) => Add(e);
-    public override void OnChainEnd(ChainEndEvent e) => Add(e);
-    public override void OnChainError(ChainErrorEvent e) => Add(e);
-    public override void OnChatModelStart(ChatModelStartEvent e) => Add(e);
-    public override void OnLlmNewToken(LlmNewTokenEvent e) => Add(e);
-    public override void OnLlmEnd(LlmEndEvent e) => Add(e);
-    public override void OnLlmError(LlmErrorEvent e) => Add(e);
-    public override void OnText(TextEvent e) => Add(e);
-    public override void OnRetry(RetryEvent e) => Add(e);
 }

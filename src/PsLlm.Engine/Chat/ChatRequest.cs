@@ -40,14 +40,22 @@ public sealed class ChatRequest
     /// <summary>The chain run's name in events.</summary>
     public string ChainName { get; init; } = "Invoke-LlmChat";
 
-    /// <summary>The messages sent, in order: system, history, prompt.</summary>
+    /// <summary>The new user message as sent (one string, or text parts).</summary>
+    public ChatMessage BuildPrompt() =>
+        PromptParts is { Count: > 0 } ? new ChatMessage("user", PromptParts) : new ChatMessage("user", Prompt);
+
+    /// <summary>The request's own system message, or null (a session's may apply instead).</summary>
+    public ChatMessage? BuildSystem() =>
+        SystemParts is { Count: > 0 } ? new ChatMessage("system", SystemParts)
+        : string.IsNullOrEmpty(System) ? null : new ChatMessage("system", System);
+
+    /// <summary>The messages sent without a session, in order: system, history, prompt.</summary>
     public IReadOnlyList<ChatMessage> BuildMessages()
     {
         var messages = new List<ChatMessage>(History.Count + 2);
-        if (SystemParts is { Count: > 0 }) messages.Add(new ChatMessage("system", SystemParts));
-        else if (!string.IsNullOrEmpty(System)) messages.Add(new ChatMessage("system", System));
+        if (BuildSystem() is { } system) messages.Add(system);
         messages.AddRange(History);
-        messages.Add(PromptParts is { Count: > 0 } ? new ChatMessage("user", PromptParts) : new ChatMessage("user", Prompt));
+        messages.Add(BuildPrompt());
         return messages;
     }
 }

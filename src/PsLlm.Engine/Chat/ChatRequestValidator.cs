@@ -30,6 +30,7 @@ public static class ChatRequestValidator
             throw Invalid("LlmInvalidReasoningEffort", "ReasoningEffort", $"ReasoningEffort '{effort}' is not one of {string.Join(", ", ReasoningEfforts)}.");
         if (string.IsNullOrWhiteSpace(request.Model ?? client.Model))
             throw Invalid("LlmModelMissing", "Model", "No model given. Use -Model, New-LlmClient -Model or the PSLLM_MODEL environment variable.");
+        ValidateTools(request);
         EndpointRules.EnsureValid(client.Endpoint);
         if (!client.HasApiKey && EndpointRules.RequiresApiKey(client.Endpoint))
             throw new LlmException(
@@ -39,6 +40,27 @@ public static class ChatRequestValidator
             {
                 RecommendedAction = "$env:OPENAI_API_KEY = '<key>', or New-LlmClient -ApiKey (Read-Host -AsSecureString)",
             };
+    }
+
+    private static void ValidateTools(ChatRequest request)
+    {
+        if (request.MaxToolRounds < 1)
+            throw Invalid("LlmMaxToolRoundsNotPositive", "MaxToolRounds", $"MaxToolRounds must be at least 1; {request.MaxToolRounds} is not.");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in request.Tools)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(tool.Name, "^[a-zA-Z0-9_-]{1,64}$"))
+                throw Invalid("LlmInvalidToolName", "Tool", $"'{tool.Name}' is not a valid tool name (letters, digits, _ and -, at most 64).");
+            if (!names.Add(tool.Name))
+                throw Invalid("LlmDuplicateToolName", "Tool", $"Two tools are named '{tool.Name}'; the model could not tell them apart.");
+        }
+        if (request.ToolChoice is { Length: > 0 } choice)
+        {
+            if (request.Tools.Count == 0)
+                throw Invalid("LlmToolChoiceWithoutTools", "ToolChoice", "-ToolChoice needs tools (-Tool).");
+            if (choice is not ("auto" or "none" or "required") && !names.Contains(choice))
+                throw Invalid("LlmUnknownToolChoice", "ToolChoice", $"-ToolChoice '{choice}' is not auto, none, required or the name of a given tool ({string.Join(", ", names)}).");
+        }
     }
 
     private static LlmException Invalid(string errorId, string parameter, string message) =>

@@ -14,6 +14,7 @@ internal sealed class ChatRunState
     public string Model { get; set; } = string.Empty;
     public string FinishReason { get; set; } = string.Empty;
     public TokenUsage? Usage { get; set; }
+    public IReadOnlyList<ToolCall> ToolCalls { get; set; } = Array.Empty<ToolCall>();
     public string Text => _text.ToString();
 
     public void AddToken(string token, TimeSpan elapsed)
@@ -30,12 +31,11 @@ internal sealed class ChatRunState
         _text.Clear().Append(text);
     }
 
-    public ChatResponse ToResponse(Guid runId, Guid chainRunId, TimeSpan duration, IReadOnlyList<ChatMessage> messages, bool partial) => new()
+    public ChatResponse ToResponse(Guid runId, Guid chainRunId, TimeSpan duration, IReadOnlyList<ChatMessage> messages, bool partial, ChatTurn? turn = null) => new()
     {
         Text = Text,
         Model = Model,
         FinishReason = FinishReason,
-        Usage = Usage,
         RunId = runId,
         ChainRunId = chainRunId,
         Duration = duration,
@@ -44,5 +44,11 @@ internal sealed class ChatRunState
         Refusal = _refusal?.ToString(),
         Messages = messages,
         IsPartial = partial,
+        // For a chat that used tools, the whole turn: all calls, all messages, usage of every round.
+        Usage = turn?.Usage ?? Usage,
+        ToolCalls = turn?.ToolResults ?? Array.Empty<ToolCallResult>(),
+        Transcript = turn?.Transcript ?? Array.Empty<ChatMessage>(),
+        Session = turn?.Session,
+        Rounds = turn?.Rounds ?? 1,
     };
 }

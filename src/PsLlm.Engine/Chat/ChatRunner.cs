@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using PsLlm.Engine.Callbacks;
+using PsLlm.Engine.Tools;
 using PsLlm.Engine.Transport;
 
 namespace PsLlm.Engine.Chat;
@@ -20,20 +21,27 @@ public sealed class ChatRunner
     public ChatRunner(LlmClient client) => _client = client;
 
     /// <summary>
-    /// Sends the chat and returns the complete response. Throws <see cref="LlmException"/> on
-    /// failure and <see cref="OperationCanceledException"/> (inner: the LlmException with the
-    /// partial text) when <paramref name="cancellationToken"/> stops it; in both cases LlmError and
-    /// ChainError have been raised first.
+    /// Sends the chat and returns the complete response. With tools, the model's tool calls are run
+    /// here (on the caller's thread) and answered until it gives a final answer. With a session,
+    /// its history is sent and the whole turn appended on success. Throws
+    /// <see cref="LlmException"/> on failure and <see cref="OperationCanceledException"/> (inner:
+    /// the LlmException with the partial text) when <paramref name="cancellationToken"/> stops it;
+    /// in both cases LlmError (if the model call was under way) and ChainError were raised first,
+    /// and the session is unchanged.
     /// </summary>
     public ChatResponse Invoke(ChatRequest request, RunOptions options, CancellationToken cancellationToken)
     {
         ChatRequestValidator.Validate(request, _client);
         var model = string.IsNullOrWhiteSpace(request.Model) ? _client.Model : request.Model!;
         var connection = LlmConnection.For(_client);
-        var messages = request.BuildMessages();
-        var sources = options.Sources.Prepend(_client).ToArray();
+        var session = request.Session;
+        var prompt = request.BuildPrompt();
+        var messages = BuildConversation(request, session, prompt);
+        var turn = new ChatTurn(prompt, session);
+        var sources = options.Sources.Prepend(_client).Concat(session is null ? Array.Empty<LlmEventSource>() : new LlmEventSource[] { session }).ToArray();
         // The client's own handlers are client-scoped: this chat's runs, not chats nested in them.
         var local = _client.Callbacks.Concat(options.LocalHandlers).ToArray();
+        var runScope = new CallbackScope { Local = local, Sources = sources };
 
         var chainScope = new CallbackScope
         {
@@ -45,7 +53,8 @@ public sealed class ChatRunner
         };
         var parent = options.Parent ?? CallbackManager.Current;
         var chain = parent?.StartChild(chainScope) ?? CallbackManager.StartRoot(chainScope, options.ErrorSink);
-        var llm = chain.StartChild(new CallbackScope { Local = local, Sources = sources });
+        CallbackManager? llm = null;
+        var llmEnded = false;
         var state = new ChatRunState { Model = model };
         var clock = Stopwatch.StartNew();
 
@@ -53,25 +62,56 @@ public sealed class ChatRunner
         try
         {
             chain.Raise(new ChainStartEvent { Name = request.ChainName, Inputs = ChainInputs(request) });
-            chain.Raise(new TextEvent { Text = request.Prompt });
-            ChatResponse response;
-            using (llm.Activate())
+            chain.Raise(new TextEvent { Text = prompt.Content });
+            while (true)
             {
-                llm.Raise(new ChatModelStartEvent
+                llm = chain.StartChild(runScope);
+                llmEnded = false;
+                state = new ChatRunState { Model = model };
+                ChatResponse roundResponse;
+                using (llm.Activate())
                 {
-                    Messages = messages,
-                    InvocationParameters = SdkMapping.InvocationParameters(request, model),
-                    Model = model,
-                    Endpoint = EndpointRules.Display(_client.Endpoint),
-                });
+                    llm.Raise(new ChatModelStartEvent
+                    {
+                        Messages = messages.ToArray(),
+                        InvocationParameters = SdkMapping.InvocationParameters(request, model),
+                        Model = model,
+                        Endpoint = EndpointRules.Display(_client.Endpoint),
+                    });
 
-                Execute(request, model, messages, connection, llm, state, options, cancellationToken);
+                    Execute(request, model, messages, connection, llm, state, options, cancellationToken);
+                    turn.CountRound(state.Usage);
+                    if (state.ToolCalls.Count == 0) turn.AddAnswer(new ChatMessage("assistant", state.Text));
+                    roundResponse = state.ToResponse(llm.RunId, chain.RunId, clock.Elapsed, messages.ToArray(), partial: false,
+                        state.ToolCalls.Count == 0 ? turn : null);
+                    llm.Raise(new LlmEndEvent { Response = roundResponse });
+                    llmEnded = true;
+                }
 
-                response = state.ToResponse(llm.RunId, chain.RunId, clock.Elapsed, messages, partial: false);
-                llm.Raise(new LlmEndEvent { Response = response });
+                if (state.ToolCalls.Count == 0)
+                {
+                    StructuredOutput.Check(request, roundResponse);
+                    if (turn.ToolRounds > 0) chain.Raise(new AgentFinishEvent { Output = roundResponse.Text, Rounds = turn.Rounds });
+                    session?.AppendTurn(turn.Transcript, turn.Usage);
+                    chain.Raise(new ChainEndEvent { Name = request.ChainName, Outputs = roundResponse, Duration = clock.Elapsed });
+                    return roundResponse;
+                }
+
+                var assistant = new ChatMessage("assistant", state.Text) { ToolCalls = state.ToolCalls };
+                messages.Add(assistant);
+                turn.AddToolRound(assistant);
+                if (turn.ToolRounds > request.MaxToolRounds)
+                    throw new LlmException(LlmErrorKind.ToolRoundsExceeded, "LlmMaxToolRoundsExceeded",
+                        $"The model was still calling tools after {request.MaxToolRounds} rounds ({string.Join(", ", state.ToolCalls)}); the transcript is on the error's PartialResponse.")
+                    { RecommendedAction = "Raise -MaxToolRounds, or make the tools' answers more conclusive." };
+                foreach (var call in state.ToolCalls)
+                {
+                    var result = ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, cancellationToken);
+                    var answer = new ChatMessage("tool", result.Output) { ToolCallId = call.Id, Name = call.Name };
+                    messages.Add(answer);
+                    turn.AddToolResult(result, answer);
+                }
             }
-            chain.Raise(new ChainEndEvent { Name = request.ChainName, Outputs = response, Duration = clock.Elapsed });
-            return response;
         }
         catch (Exception failure)
         {
@@ -82,14 +122,26 @@ public sealed class ChatRunner
                     failure)
                 : LlmErrorMapper.Map(failure, model, state.Text, connection.Redactor);
             error.PartialText = state.Text;
-            error.PartialResponse = state.ToResponse(llm.RunId, chain.RunId, clock.Elapsed, messages, partial: true);
+            error.PartialResponse = state.ToResponse(llm?.RunId ?? Guid.Empty, chain.RunId, clock.Elapsed, messages.ToArray(), partial: true, turn);
 
-            llm.RaiseWhileFailing(new LlmErrorEvent { Error = error, PartialText = state.Text, StatusCode = error.StatusCode });
+            if (llm is not null && !llmEnded)
+                llm.RaiseWhileFailing(new LlmErrorEvent { Error = error, PartialText = state.Text, StatusCode = error.StatusCode });
             chain.RaiseWhileFailing(new ChainErrorEvent { Name = request.ChainName, Error = error, PartialText = state.Text });
             if (cancelled) throw new OperationCanceledException(error.Message, error, cancellationToken);
             if (ReferenceEquals(error, failure)) throw;
             throw error;
         }
+    }
+
+    /// <summary>System message (the request's, else the session's), history (trimmed session or given), prompt.</summary>
+    private static List<ChatMessage> BuildConversation(ChatRequest request, ChatSession? session, ChatMessage prompt)
+    {
+        var messages = new List<ChatMessage>();
+        var system = request.BuildSystem() ?? (string.IsNullOrEmpty(session?.System) ? null : new ChatMessage("system", session!.System!));
+        if (system is not null) messages.Add(system);
+        messages.AddRange(session is null ? request.History : HistoryTrimmer.Trim(session.Messages, session.MaxHistory, session.MaxTokens));
+        messages.Add(prompt);
+        return messages;
     }
 
     private void Execute(
@@ -184,6 +236,9 @@ public sealed class ChatRunner
                     Reason = retry.Notice.Reason,
                 });
                 break;
+            case ToolCallsItem calls:
+                state.ToolCalls = calls.Calls;
+                break;
             case ErrorItem error:
                 ExceptionDispatchInfo.Capture(error.Error).Throw();
                 break;
@@ -204,6 +259,7 @@ public sealed class ChatRunner
             if (request.Stream)
             {
                 var announced = false;
+                var toolCalls = new ToolCallAccumulator();
                 await foreach (var update in chat.CompleteChatStreamingAsync(sdkMessages, options, token).ConfigureAwait(false))
                 {
                     if (!announced && (!string.IsNullOrEmpty(update.CompletionId) || !string.IsNullOrEmpty(update.Model)))
@@ -216,7 +272,9 @@ public sealed class ChatRunner
                     if (!string.IsNullOrEmpty(update.RefusalUpdate)) queue.Add(new RefusalItem(clock.Elapsed, update.RefusalUpdate), token);
                     if (update.FinishReason is not null) queue.Add(new FinishItem(clock.Elapsed, SdkMapping.FinishReason(update.FinishReason)), token);
                     if (update.Usage is not null) queue.Add(new UsageItem(clock.Elapsed, SdkMapping.Usage(update.Usage)!), token);
+                    if (update.ToolCallUpdates.Count > 0) toolCalls.Add(update.ToolCallUpdates);
                 }
+                if (!toolCalls.IsEmpty) queue.Add(new ToolCallsItem(clock.Elapsed, toolCalls.Build()), token);
             }
             else
             {
@@ -229,6 +287,7 @@ public sealed class ChatRunner
                     SdkMapping.Usage(completion.Usage),
                     completion.Id ?? string.Empty,
                     completion.Model ?? string.Empty), token);
+                if (completion.ToolCalls.Count > 0) queue.Add(new ToolCallsItem(clock.Elapsed, SdkMapping.ToolCalls(completion.ToolCalls)), token);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -13,6 +13,11 @@ public sealed class RunOptions
     public ICallbackErrorSink ErrorSink { get; init; } = null!;
     /// <summary>The run this chat is nested in (a tool or chain run); null for a root chat.</summary>
     public CallbackManager? Parent { get; init; }
+    /// <summary>
+    /// Asked before an approval-gated tool runs (PowerShell: ShouldProcess, so -WhatIf and -Confirm
+    /// apply); false sends "not executed" back to the model. Null approves everything.
+    /// </summary>
+    public Func<LlmTool, ToolCall, bool>? ApproveTool { get; init; }
     /// <summary>How long the run waits for the next item before pumping events again.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
     /// <summary>Items buffered between the HTTP reader and the run's thread before the reader waits.</summary>

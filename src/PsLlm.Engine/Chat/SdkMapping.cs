@@ -11,6 +11,15 @@ internal static class SdkMapping
 
     private static SdkChatMessage ToSdk(PsLlm.ChatMessage message)
     {
+        if (message.Role == "tool")
+            return new ToolChatMessage(message.ToolCallId ?? string.Empty, message.Content);
+        if (message.Role == "assistant" && message.ToolCalls.Count > 0)
+        {
+            var calls = message.ToolCalls.Select(c => ChatToolCall.CreateFunctionToolCall(c.Id, c.Name, BinaryData.FromString(c.Arguments)));
+            var assistant = new AssistantChatMessage(calls);
+            if (!string.IsNullOrEmpty(message.Content)) assistant.Content.Add(ChatMessageContentPart.CreateTextPart(message.Content));
+            return assistant;
+        }
         if (!message.IsMultipart) return message.Role switch
         {
             "system" => new SystemChatMessage(message.Content),
@@ -42,6 +51,21 @@ internal static class SdkMapping
             Seed = request.Seed,
         };
         foreach (var stop in request.Stop) options.StopSequences.Add(stop);
+        foreach (var tool in request.Tools)
+            // A tool without parameters sends no schema at all, as OpenAI's own examples do.
+            options.Tools.Add(ChatTool.CreateFunctionTool(tool.Name, tool.Description,
+                string.IsNullOrWhiteSpace(tool.ParametersSchema) ? null : BinaryData.FromString(tool.ParametersSchema),
+                tool.Strict ? true : null));
+        if (request.Tools.Count > 0 && request.ToolChoice is { Length: > 0 } choice)
+        {
+            options.ToolChoice = choice.ToLowerInvariant() switch
+            {
+                "auto" => ChatToolChoice.CreateAutoChoice(),
+                "none" => ChatToolChoice.CreateNoneChoice(),
+                "required" => ChatToolChoice.CreateRequiredChoice(),
+                _ => ChatToolChoice.CreateFunctionChoice(choice),
+            };
+        }
         if (request.ReasoningEffort is { } effort) options.ReasoningEffortLevel = new ChatReasoningEffortLevel(effort.ToLowerInvariant());
         options.ResponseFormat = request.ResponseFormat switch
         {
@@ -87,6 +111,9 @@ internal static class SdkMapping
         ReasoningTokens = usage.OutputTokenDetails?.ReasoningTokenCount ?? 0,
         CachedInputTokens = usage.InputTokenDetails?.CachedTokenCount ?? 0,
     };
+
+    public static IReadOnlyList<ToolCall> ToolCalls(IEnumerable<ChatToolCall> calls) =>
+        calls.Select(c => new ToolCall(c.Id, c.FunctionName, c.FunctionArguments?.ToString() ?? "{}")).ToArray();
 
     public static string Text(ChatMessageContent content) =>
         string.Concat(content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));

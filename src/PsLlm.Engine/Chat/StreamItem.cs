@@ -24,3 +24,6 @@ internal sealed record CompletionItem(TimeSpan Elapsed, string Text, string? Ref
 internal sealed record RetryItem(TimeSpan Elapsed, RetryNotice Notice) : StreamItem(Elapsed);
 
 internal sealed record ErrorItem(TimeSpan Elapsed, Exception Error) : StreamItem(Elapsed);
+
+/// <summary>The tool calls of an answer, assembled from streamed deltas or read whole.</summary>
+internal sealed record ToolCallsItem(TimeSpan Elapsed, IReadOnlyList<ToolCall> Calls) : StreamItem(Elapsed);

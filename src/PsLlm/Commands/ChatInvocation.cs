@@ -16,7 +16,6 @@ internal sealed class ChatInvocation : IDisposable
     private readonly PSCmdlet _cmdlet;
     private readonly CancellationTokenSource _stop = new();
     private readonly ActionPump _pump;
-    private readonly bool _debug;
 
     /// <summary>How long a finished chat keeps pumping for event actions still on their way.</summary>
     private static readonly TimeSpan TrailingEventBudget = TimeSpan.FromMilliseconds(40);
@@ -25,10 +24,6 @@ internal sealed class ChatInvocation : IDisposable
     {
         _cmdlet = cmdlet;
         _pump = new ActionPump(cmdlet.Events);
-        // Building a debug line per token costs; only when someone will see it.
-        _debug = cmdlet.MyInvocation.BoundParameters.ContainsKey("Debug")
-            || Enum.TryParse<ActionPreference>(cmdlet.GetVariableValue("DebugPreference")?.ToString(), ignoreCase: true, out var preference)
-               && preference is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
     }
 
     /// <summary>Called from StopProcessing on another thread: only signals.</summary>
@@ -36,12 +31,12 @@ internal sealed class ChatInvocation : IDisposable
 
     public ChatResponse? Run(ChatParameters p)
     {
-        var client = ClientResolver.Resolve(p.Client);
+        var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
         var request = new ChatRequest
         {
             Prompt = p.Prompt ?? string.Empty,
             System = p.System,
-            Model = p.Model,
+            Model = p.Model ?? p.Session?.Model,
             Temperature = p.Temperature,
             TopP = p.TopP,
             MaxTokens = p.MaxTokens,
@@ -51,18 +46,25 @@ internal sealed class ChatInvocation : IDisposable
             Tags = p.Tag ?? Array.Empty<string>(),
             Metadata = ToMetadata(p.Metadata),
             Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
+            Session = p.Session,
+            Tools = p.Tool ?? Array.Empty<LlmTool>(),
+            ToolChoice = p.ToolChoice is "Auto" or "None" or "Required" ? p.ToolChoice.ToLowerInvariant() : p.ToolChoice,
+            MaxToolRounds = p.MaxToolRounds,
+            ResponseFormat = p.JsonSchema is not null
+                ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)
+                : p.JsonMode ? ResponseFormatSpec.JsonObject : null,
         };
 
-        var local = new List<CallbackHandler>(ModuleState.Current.HandlersFor(client));
-        if (p.Stream && !p.AsEvents) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
-        local.Add(new EngineEventPublisher(_cmdlet.Events, client));
-        if (_debug) local.Add(new DebugTraceWriter(_cmdlet));
+        var local = RunHandlers.For(_cmdlet, client, client);
+        if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
+        local.AddRange(p.ExtraHandlers);
 
         var options = new RunOptions
         {
             LocalHandlers = local,
             Pump = _pump,
             ErrorSink = new WarningErrorSink(_cmdlet),
+            ApproveTool = (tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool"),
         };
 
         _cmdlet.WriteVerbose($"Chat with {EndpointRules.Display(client.Endpoint)}, model {request.Model ?? client.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
@@ -70,6 +72,7 @@ internal sealed class ChatInvocation : IDisposable
         {
             var response = new ChatRunner(client).Invoke(request, options, _stop.Token);
             _pump.Flush(TrailingEventBudget);
+            if (request.ResponseFormat is not null) response.Object = JsonText.ToObject(response.Text, _cmdlet);
             _cmdlet.WriteVerbose($"{response.Model} answered in {response.Duration.TotalMilliseconds:0} ms ({response.FinishReason}; {response.Usage?.ToString() ?? "no usage"}).");
             return response;
         }
@@ -82,6 +85,8 @@ internal sealed class ChatInvocation : IDisposable
             _pump.Flush(TrailingEventBudget);
             // A downstream Select-Object -First (or Ctrl+C) surfaced through a writer: let PowerShell see it.
             if (FindPipelineStop(error) is { } stopped) ExceptionDispatchInfo.Capture(stopped).Throw();
+            if (p.Session is not null)
+                _cmdlet.WriteWarning("The turn failed; the session's history is unchanged.");
             var record = LlmErrorRecords.From(error, p.Prompt);
             if (error.Kind == LlmErrorKind.InvalidInput && error.ParameterName is "Endpoint" || error.ErrorId == "LlmApiKeyMissing")
                 _cmdlet.ThrowTerminatingError(record);

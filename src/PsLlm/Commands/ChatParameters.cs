@@ -23,6 +23,11 @@ internal sealed record ChatParameters
     public LlmTool[]? Tool { get; init; }
     public string? ToolChoice { get; init; }
     public int MaxToolRounds { get; init; } = 8;
+    public object? JsonSchema { get; init; }
+    public string SchemaName { get; init; } = "response";
+    public bool JsonMode { get; init; }
+    /// <summary>Write streamed tokens to the pipeline (-Stream); false when the caller shows them itself.</summary>
+    public bool WriteTokens { get; init; } = true;
     /// <summary>Delivery handlers a calling cmdlet adds for this chat only (e.g. Start-LlmChat's host writer).</summary>
     public IReadOnlyList<CallbackHandler> ExtraHandlers { get; init; } = Array.Empty<CallbackHandler>();
 }

@@ -6,8 +6,10 @@ namespace PsLlm.Commands;
 /// <summary>
 /// <para type="synopsis">Sends a prompt to a chat model and returns the answer, optionally streamed.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "LlmChat", DefaultParameterSetName = DefaultSet)]
-[OutputType(typeof(ChatResponse), ParameterSetName = new[] { DefaultSet })]
+// ShouldProcess gates approval-required tools (-WhatIf: not run, "not executed" goes to the
+// model; -Confirm: asked per call); the chat itself is sent either way.
+[Cmdlet(VerbsLifecycle.Invoke, "LlmChat", DefaultParameterSetName = DefaultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ChatResponse), typeof(PSObject), ParameterSetName = new[] { DefaultSet })]
 [OutputType(typeof(ChatToken), typeof(ChatResponse), ParameterSetName = new[] { StreamSet })]
 [OutputType(typeof(LlmEvent), ParameterSetName = new[] { EventsSet })]
 public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
@@ -79,6 +81,45 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public Hashtable? Metadata { get; set; }
 
+    /// <summary>Continue this conversation (a ChatResponse piped in carries its session).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public ChatSession? Session { get; set; }
+
+    /// <summary>Tools the model may call (New-LlmTool); only these can run.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public LlmTool[]? Tool { get; set; }
+
+    /// <summary>auto (default), none, required, or the name of one tool.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ToolChoiceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ToolChoice { get; set; }
+
+    /// <summary>How many rounds of tool calls are allowed before the chat fails (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int MaxToolRounds { get; set; } = 8;
+
+    /// <summary>Structured output: the answer must match this JSON schema (JSON text or a hashtable).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? JsonSchema { get; set; }
+
+    /// <summary>The schema's name as the model sees it (default "response").</summary>
+    [Parameter]
+    [ValidatePattern("^[a-zA-Z0-9_-]{1,64}$")]
+    public string SchemaName { get; set; } = "response";
+
+    /// <summary>Json: JSON mode (any JSON object). Text: the default.</summary>
+    [Parameter]
+    [ValidateSet("Text", "Json")]
+    public string? ResponseFormat { get; set; }
+
+    /// <summary>Write the answer parsed from JSON (a PSCustomObject) instead of the response.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    public SwitchParameter AsObject { get; set; }
+
     protected override void BeginProcessing() => _host = new ChatInvocation(this);
 
     protected override void ProcessRecord()
@@ -99,8 +140,17 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
             Callback = Callback,
             Tag = Tag,
             Metadata = Metadata,
+            Session = Session,
+            Tool = Tool,
+            ToolChoice = ToolChoice,
+            MaxToolRounds = MaxToolRounds,
+            JsonSchema = JsonSchema,
+            SchemaName = SchemaName,
+            JsonMode = string.Equals(ResponseFormat, "Json", StringComparison.OrdinalIgnoreCase),
         });
-        if (response is not null && (!Stream && !AsEvents || PassThru)) WriteObject(response);
+        if (response is null) return;
+        if (AsObject) WriteObject(response.Object, enumerateCollection: false);
+        else if (!Stream && !AsEvents || PassThru) WriteObject(response);
     }
 
     protected override void StopProcessing() => _host?.Stop();

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using PsLlm.Engine.Callbacks;
+
+namespace PsLlm.Engine.Tools;
+
+/// <summary>
+/// Runs one tool call the model asked for, as a tool run under the chain: AgentAction, then
+/// ToolStart and ToolEnd or ToolError. Only tools given with the request can run, and only with
+/// arguments their schema allows; anything else, and any exception from the tool, goes back to
+/// the model as text so it can recover. Approval-gated tools run only when the host approves.
+/// </summary>
+internal static class ToolCallExecutor
+{
+    public const string NotApproved = "Not executed: running this tool was not approved (-WhatIf, or declined at the confirmation prompt).";
+
+    public static ToolCallResult Execute(
+        ToolCall call,
+        IReadOnlyList<LlmTool> tools,
+        CallbackManager chain,
+        CallbackScope runScope,
+        Func<LlmTool, ToolCall, bool>? approve,
+        CancellationToken cancellationToken)
+    {
+        chain.Raise(new AgentActionEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id });
+        var run = chain.StartChild(runScope);
+        using var active = run.Activate();
+        run.Raise(new ToolStartEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id });
+        var clock = Stopwatch.StartNew();
+
+        string output;
+        Exception? failure = null;
+        var executed = false;
+        try
+        {
+            var tool = tools.FirstOrDefault(t => string.Equals(t.Name, call.Name, StringComparison.Ordinal))
+                ?? throw new ToolArgumentException($"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
+            var arguments = ToolArgumentReader.Read(call.Arguments, tool.ParametersSchema);
+            if (tool.RequireApproval && approve is not null && !approve(tool, call))
+            {
+                output = NotApproved;
+            }
+            else
+            {
+                executed = true;
+                output = ToolOutputLimit.Apply(tool.Invoke(arguments));
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = ex;
+            output = ToolOutputLimit.Apply($"Error: {Innermost(ex).Message}");
+        }
+
+        if (failure is null)
+            run.Raise(new ToolEndEvent { ToolName = call.Name, ToolCallId = call.Id, Output = output, Duration = clock.Elapsed });
+        else
+            run.Raise(new ToolErrorEvent { ToolName = call.Name, ToolCallId = call.Id, Error = failure, Output = output });
+
+        return new ToolCallResult { Call = call, Output = output, Succeeded = failure is null, Executed = executed && failure is null, Duration = clock.Elapsed };
+    }
+
+    // PowerShell wraps a command's failure (MethodInvocationException, …); the model needs the cause.
+    private static Exception Innermost(Exception error)
+    {
+        while (error.InnerException is not null && error.GetType().Name is "MethodInvocationException" or "TargetInvocationException" or "AggregateException")
+            error = error.InnerException;
+        return error;
+    }
+}

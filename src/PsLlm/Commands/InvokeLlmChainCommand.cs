@@ -1,0 +1,64 @@
+using System.Collections;
+using System.Management.Automation;
+using PsLlm.Delivery;
+using PsLlm.Engine.Callbacks;
+using PsLlm.Engine.Chat;
+
+namespace PsLlm.Commands;
+
+/// <summary>
+/// <para type="synopsis">Runs a scriptblock as a named chain run; every chat inside becomes its child.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "LlmChain")]
+[OutputType(typeof(PSObject))]
+public sealed class InvokeLlmChainCommand : PSCmdlet
+{
+    /// <summary>The chain's name in events and logs.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The chain's work; its output is the command's output.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    public ScriptBlock ScriptBlock { get; set; } = null!;
+
+    /// <summary>Passed to the scriptblock as $args and recorded as the chain's inputs.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public object? InputObject { get; set; }
+
+    /// <summary>Handlers for the chain and every run inside it.</summary>
+    [Parameter]
+    public object[]? Callback { get; set; }
+
+    [Parameter]
+    [Alias("Tags")]
+    public string[]? Tag { get; set; }
+
+    [Parameter]
+    public Hashtable? Metadata { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        IReadOnlyList<CallbackHandler> inheritable;
+        try
+        {
+            inheritable = CallbackArgument.ToHandlers(Callback);
+        }
+        catch (LlmException error)
+        {
+            ThrowTerminatingError(LlmErrorRecords.From(error, Callback));
+            return;
+        }
+        var scope = new CallbackScope
+        {
+            Inheritable = inheritable,
+            Local = RunHandlers.For(this, null, this),
+            Tags = Tag ?? Array.Empty<string>(),
+            Metadata = Metadata?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject p ? p.BaseObject : e.Value) ?? new Dictionary<string, object?>(),
+        };
+        var inputs = new Dictionary<string, object?> { ["input"] = InputObject is PSObject o ? o.BaseObject : InputObject };
+        var output = ChainRunner.Run(Name, inputs, scope, new WarningErrorSink(this),
+            () => InputObject is null ? ScriptBlock.Invoke() : ScriptBlock.Invoke(InputObject));
+        foreach (var item in output) WriteObject(item);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace PsLlm;
+
+/// <summary>
+/// JSON in and out of PowerShell's own shapes, through ConvertTo-Json/ConvertFrom-Json so that
+/// ordered hashtables keep their order and answers become ordinary PSCustomObjects.
+/// </summary>
+internal static class JsonText
+{
+    /// <summary>A -JsonSchema value as JSON text: JSON text as given, a hashtable converted.</summary>
+    public static string FromSchema(object schema, PSCmdlet cmdlet)
+    {
+        var value = schema is PSObject p ? p.BaseObject : schema;
+        if (value is string text) return text;
+        if (value is not IDictionary)
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidJsonSchema",
+                $"-JsonSchema takes JSON text or a hashtable, not {value.GetType().Name}.") { ParameterName = "JsonSchema" };
+        return Run(cmdlet, "ConvertTo-Json", ("InputObject", value), ("Depth", 100), ("Compress", true)).ToString()!;
+    }
+
+    /// <summary>Parses an answer into PSCustomObjects (arrays into object[]).</summary>
+    public static object? ToObject(string json, PSCmdlet cmdlet) =>
+        Run(cmdlet, "ConvertFrom-Json", ("InputObject", json), ("Depth", 100), ("NoEnumerate", true));
+
+    private static object? Run(PSCmdlet cmdlet, string command, params (string Name, object Value)[] parameters)
+    {
+        using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        shell.AddCommand(command);
+        foreach (var (name, parameterValue) in parameters) shell.AddParameter(name, parameterValue);
+        var results = shell.Invoke();
+        if (shell.HadErrors && shell.Streams.Error.Count > 0)
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidJsonSchema", shell.Streams.Error[0].ToString());
+        return results.Count == 0 ? null : results[0]?.BaseObject is { } baseObject && baseObject is not PSCustomObject ? baseObject : results[0];
+    }
+}
