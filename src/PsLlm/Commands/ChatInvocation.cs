@@ -31,45 +31,45 @@ internal sealed class ChatInvocation : IDisposable
 
     public ChatResponse? Run(ChatParameters p)
     {
-        var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
-        var request = new ChatRequest
-        {
-            Prompt = p.Prompt ?? string.Empty,
-            System = p.System,
-            Model = p.Model ?? p.Session?.Model,
-            Temperature = p.Temperature,
-            TopP = p.TopP,
-            MaxTokens = p.MaxTokens,
-            Stop = p.Stop ?? Array.Empty<string>(),
-            Seed = p.Seed,
-            Stream = p.Stream || p.AsEvents,
-            Tags = p.Tag ?? Array.Empty<string>(),
-            Metadata = ToMetadata(p.Metadata),
-            Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
-            Session = p.Session,
-            Tools = p.Tool ?? Array.Empty<LlmTool>(),
-            ToolChoice = p.ToolChoice is "Auto" or "None" or "Required" ? p.ToolChoice.ToLowerInvariant() : p.ToolChoice,
-            MaxToolRounds = p.MaxToolRounds,
-            ResponseFormat = p.JsonSchema is not null
-                ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)
-                : p.JsonMode ? ResponseFormatSpec.JsonObject : null,
-        };
-
-        var local = RunHandlers.For(_cmdlet, client, client);
-        if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
-        local.AddRange(p.ExtraHandlers);
-
-        var options = new RunOptions
-        {
-            LocalHandlers = local,
-            Pump = _pump,
-            ErrorSink = new WarningErrorSink(_cmdlet),
-            ApproveTool = (tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool"),
-        };
-
-        _cmdlet.WriteVerbose($"Chat with {EndpointRules.Display(client.Endpoint)}, model {request.Model ?? client.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
         try
         {
+            var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
+            var request = new ChatRequest
+            {
+                Prompt = p.Prompt ?? string.Empty,
+                System = p.System,
+                Model = p.Model ?? p.Session?.Model,
+                Temperature = p.Temperature,
+                TopP = p.TopP,
+                MaxTokens = p.MaxTokens,
+                Stop = p.Stop ?? Array.Empty<string>(),
+                Seed = p.Seed,
+                Stream = p.Stream || p.AsEvents,
+                Tags = p.Tag ?? Array.Empty<string>(),
+                Metadata = ToMetadata(p.Metadata),
+                Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
+                Session = p.Session,
+                Tools = p.Tool ?? Array.Empty<LlmTool>(),
+                ToolChoice = p.ToolChoice is "Auto" or "None" or "Required" ? p.ToolChoice.ToLowerInvariant() : p.ToolChoice,
+                MaxToolRounds = p.MaxToolRounds,
+                ResponseFormat = p.JsonSchema is not null
+                    ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)
+                    : p.JsonMode ? ResponseFormatSpec.JsonObject : null,
+            };
+
+            var local = RunHandlers.For(_cmdlet, client, client);
+            if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
+            local.AddRange(p.ExtraHandlers);
+
+            var options = new RunOptions
+            {
+                LocalHandlers = local,
+                Pump = _pump,
+                ErrorSink = new WarningErrorSink(_cmdlet),
+                ApproveTool = (tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool"),
+            };
+
+            _cmdlet.WriteVerbose($"Chat with {EndpointRules.Display(client.Endpoint)}, model {request.Model ?? client.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
             var response = new ChatRunner(client).Invoke(request, options, _stop.Token);
             _pump.Flush(TrailingEventBudget);
             if (request.ResponseFormat is not null) response.Object = JsonText.ToObject(response.Text, _cmdlet);

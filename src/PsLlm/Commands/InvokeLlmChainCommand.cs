@@ -11,6 +11,7 @@ namespace PsLlm.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "LlmChain")]
 [OutputType(typeof(PSObject))]
+[OutputType(typeof(LlmEvent))]
 public sealed class InvokeLlmChainCommand : PSCmdlet
 {
     /// <summary>The chain's name in events and logs.</summary>
@@ -37,12 +38,18 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
     [Parameter]
     public Hashtable? Metadata { get; set; }
 
+    /// <summary>Write every event of the chain and the runs inside it, in order, instead of its output.</summary>
+    [Parameter]
+    public SwitchParameter AsEvents { get; set; }
+
     protected override void ProcessRecord()
     {
         IReadOnlyList<CallbackHandler> inheritable;
         try
         {
             inheritable = CallbackArgument.ToHandlers(Callback);
+            // Inheritable, so the events of every chat inside reach this command's output too.
+            if (AsEvents) inheritable = inheritable.Append(PipelineWriter.Events(WriteObject)).ToArray();
         }
         catch (LlmException error)
         {
@@ -59,6 +66,7 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
         var inputs = new Dictionary<string, object?> { ["input"] = InputObject is PSObject o ? o.BaseObject : InputObject };
         var output = ChainRunner.Run(Name, inputs, scope, new WarningErrorSink(this),
             () => InputObject is null ? ScriptBlock.Invoke() : ScriptBlock.Invoke(InputObject));
-        foreach (var item in output) WriteObject(item);
+        if (!AsEvents)
+            foreach (var item in output) WriteObject(item);
     }
 }

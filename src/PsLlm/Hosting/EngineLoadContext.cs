@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace PsLlm.Hosting;
@@ -40,6 +41,47 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         // shared rather than loaded twice; an older one (STJ 8 on pwsh 7.4) is not.
         if (IsSatisfiedByPlatform(assemblyName)) return null;
         return LoadFromAssemblyPath(path);
+    }
+
+    /// <summary>
+    /// Native libraries of the engine's packages (SQLite's e_sqlite3) come from deps/runtimes/&lt;rid&gt;/native,
+    /// the layout dotnet publish produces for a portable app.
+    /// </summary>
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        foreach (var rid in RuntimeIdentifiers())
+        {
+            var folder = Path.Combine(_dependencyDirectory, "runtimes", rid, "native");
+            if (!Directory.Exists(folder)) continue;
+            foreach (var file in NativeFileNames(unmanagedDllName))
+            {
+                var path = Path.Combine(folder, file);
+                if (File.Exists(path)) return LoadUnmanagedDllFromPath(path);
+            }
+        }
+        return IntPtr.Zero;
+    }
+
+    private static IEnumerable<string> RuntimeIdentifiers()
+    {
+        var arch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        if (OperatingSystem.IsWindows()) yield return $"win-{arch}";
+        else if (OperatingSystem.IsMacOS()) { yield return $"osx-{arch}"; yield return "osx"; }
+        else
+        {
+            // Alpine and other musl systems first try their own build.
+            if (File.Exists("/etc/alpine-release")) yield return $"linux-musl-{arch}";
+            yield return $"linux-{arch}";
+        }
+    }
+
+    private static IEnumerable<string> NativeFileNames(string name)
+    {
+        yield return name;
+        if (OperatingSystem.IsWindows()) { yield return name + ".dll"; yield break; }
+        var extension = OperatingSystem.IsMacOS() ? ".dylib" : ".so";
+        yield return name + extension;
+        yield return "lib" + name + extension;
     }
 
     private static bool IsSatisfiedByPlatform(AssemblyName requested)
