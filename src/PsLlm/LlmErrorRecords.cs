@@ -11,7 +11,11 @@ internal static class LlmErrorRecords
 {
     public static ErrorRecord From(LlmException error, object? target)
     {
-        var record = new ErrorRecord(error, error.ErrorId, Category(error.Kind), target);
+        // A session file that cannot be read is bad data, not a bad argument.
+        var category = error.Kind == LlmErrorKind.InvalidInput && error.ErrorId.StartsWith("LlmSessionFile", StringComparison.Ordinal)
+            ? ErrorCategory.InvalidData
+            : Category(error.Kind);
+        var record = new ErrorRecord(error, error.ErrorId, category, target);
         if (error.RecommendedAction is { } action)
             record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = action };
         return record;
