@@ -15,11 +15,16 @@
     TypesToProcess       = @('PsLlm.types.ps1xml')
     CmdletsToExport      = @(
         'New-LlmClient'
+        'New-LlmTool'
         'Invoke-LlmChat'
         'Register-LlmCallback'
         'Get-LlmCallback'
         'Unregister-LlmCallback'
         'Invoke-LlmChain'
+        'New-LlmChatSession'
+        'Export-LlmChatSession'
+        'Import-LlmChatSession'
+        'Start-LlmChat'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
