@@ -1,13 +1,19 @@
+BeforeDiscovery {
+    $script:manifestCmdlets = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../PsLlm.psd1')).CmdletsToExport
+}
 BeforeAll { . $PSScriptRoot/TestSetup.ps1 }
 
 Describe 'PsLlm module' {
-    It 'exports exactly the documented cmdlets' {
-        $commands = (Get-Module PsLlm).ExportedCommands.Keys | Sort-Object
-        $commands | Should -Be @('Get-LlmCallback', 'Invoke-LlmChat', 'New-LlmClient', 'Register-LlmCallback', 'Unregister-LlmCallback')
+    It 'exports every cmdlet it implements, as listed in the manifest, and nothing else' {
+        $implemented = [PsLlm.Commands.InvokeLlmChatCommand].Assembly.GetExportedTypes() |
+            ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { "$($_.VerbName)-$($_.NounName)" } | Sort-Object
+        $manifest = (Import-PowerShellDataFile (Join-Path $ModulePath 'PsLlm.psd1')).CmdletsToExport | Sort-Object
+        $manifest | Should -Be $implemented
+        (Get-Module PsLlm).ExportedCommands.Keys | Sort-Object | Should -Be $implemented
     }
 
-    It 'has help with a synopsis, examples and described parameters for <_>' -ForEach @(
-        'New-LlmClient', 'Invoke-LlmChat', 'Register-LlmCallback', 'Get-LlmCallback', 'Unregister-LlmCallback') {
+    It 'has help with a synopsis, examples and described parameters for <_>' -ForEach $manifestCmdlets {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match '^\s*\S+-\S+ \['   # not the auto-generated syntax line
