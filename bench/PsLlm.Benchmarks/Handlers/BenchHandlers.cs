@@ -1,0 +1,15 @@
+namespace PsLlm.Benchmarks.Handlers;
+
+/// <summary>
+/// The handler sets the benchmarks compare. To measure another kind of handler (JSONL file,
+/// SQLite), add a factory here and one [Benchmark] method per benchmark class that passes it to
+/// the shared runner; the per-token table picks new methods up by itself.
+/// </summary>
+public static class BenchHandlers
+{
+    /// <summary>No handler at all: the engine's own cost (queue, events, state) with nobody listening.</summary>
+    public static IReadOnlyList<CallbackHandler> None { get; } = Array.Empty<CallbackHandler>();
+
+    /// <summary>One in-process C# handler that counts tokens.</summary>
+    public static IReadOnlyList<CallbackHandler> CSharp(CountingHandler counter) => new CallbackHandler[] { counter };
+}

@@ -1,0 +1,12 @@
+using PsLlm.Engine.Callbacks;
+
+namespace PsLlm.Benchmarks.Handlers;
+
+/// <summary>A failing handler would make the figures meaningless, so the benchmark stops instead of warning.</summary>
+public sealed class ThrowingErrorSink : ICallbackErrorSink
+{
+    public static ThrowingErrorSink Instance { get; } = new();
+
+    public void Report(string handlerName, LlmEvent e, Exception error) =>
+        throw new InvalidOperationException($"Handler '{handlerName}' failed on {e.EventName}: {error.Message}", error);
+}
