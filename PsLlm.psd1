@@ -25,6 +25,15 @@
         'Export-LlmChatSession'
         'Import-LlmChatSession'
         'Start-LlmChat'
+        'New-LlmConsoleHandler'
+        'New-LlmJsonlHandler'
+        'New-LlmWebhookHandler'
+        'New-LlmOtelHandler'
+        'Enable-LlmLog'
+        'Disable-LlmLog'
+        'Get-LlmLog'
+        'Get-LlmUsage'
+        'Set-LlmPrice'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -50,8 +50,9 @@ function Build-Module {
         # Shared types must load once, in the default context, never from deps/.
         foreach ($ext in '.dll', '.pdb', '.xml') { Remove-Item (Join-Path $deps "$name$ext") -ErrorAction Ignore }
     }
-    # WebAssembly-only assets that pwsh never loads.
-    Remove-Item (Join-Path $deps 'runtimes/browser') -Recurse -ErrorAction Ignore
+    # Native assets for platforms pwsh does not run on (Android, iOS, Mac Catalyst, WebAssembly).
+    Get-ChildItem (Join-Path $deps 'runtimes') -Directory -ErrorAction Ignore |
+        Where-Object Name -NotMatch '^(linux|osx|win|unix)(-|$)' | Remove-Item -Recurse
     Copy-Item "$root/PsLlm.psd1", "$root/PsLlm.format.ps1xml", "$root/PsLlm.types.ps1xml" $out
     Copy-Item "$root/help/en-US" (Join-Path $out 'en-US') -Recurse
     Write-Host "Module ready: Import-Module $out" -ForegroundColor Green

@@ -24,6 +24,9 @@ internal sealed class ModuleState
     public LlmClient? EnvironmentClient { get; set; }
     public string? EnvironmentFingerprint { get; set; }
 
+    /// <summary>The SQLite log set up by Enable-LlmLog (its handler is also one of <see cref="Registrations"/>).</summary>
+    public PsLlm.Engine.Observability.Logging.SqliteLogHandler? Log { get; set; }
+
     public IReadOnlyList<CallbackRegistration> Registrations
     {
         get { lock (_registrations) return _registrations.ToArray(); }

@@ -52,6 +52,9 @@ public sealed class AgentLoopTests : IAsyncLifetime
         Assert.Equal("rainy", Assert.Single(mood.Calls)["weather"]);
         Assert.Equal(new[] { "rainy", "bored" }, response.ToolCalls.Select(c => c.Output));
         Assert.Equal(142 + 172 + 203, response.Usage!.TotalTokens);
+        // Each LlmEnd describes its own model call, so adding them up never counts a round twice.
+        Assert.Equal(new[] { 142, 172, 203 }, outcome.Log.Of<LlmEndEvent>().Select(e => e.Response.Usage!.TotalTokens));
+        Assert.All(outcome.Log.Of<LlmEndEvent>(), e => Assert.Equal(1, e.Response.Rounds));
         // The turn: prompt, call, result, call, result, answer.
         Assert.Equal(new[] { "user", "assistant", "tool", "assistant", "tool", "assistant" }, response.Transcript.Select(m => m.Role));
 

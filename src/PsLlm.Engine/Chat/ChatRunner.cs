@@ -68,6 +68,8 @@ public sealed class ChatRunner
                 llm = chain.StartChild(runScope);
                 llmEnded = false;
                 state = new ChatRunState { Model = model };
+                var roundClock = Stopwatch.StartNew();
+                var final = false;
                 ChatResponse roundResponse;
                 using (llm.Activate())
                 {
@@ -81,20 +83,28 @@ public sealed class ChatRunner
 
                     Execute(request, model, messages, connection, llm, state, options, cancellationToken);
                     turn.CountRound(state.Usage);
-                    if (state.ToolCalls.Count == 0) turn.AddAnswer(new ChatMessage("assistant", state.Text));
-                    roundResponse = state.ToResponse(llm.RunId, chain.RunId, clock.Elapsed, messages.ToArray(), partial: false,
-                        state.ToolCalls.Count == 0 ? turn : null);
+                    final = state.ToolCalls.Count == 0;
+                    if (final) turn.AddAnswer(new ChatMessage("assistant", state.Text));
+                    // LlmEnd describes this model call alone (its usage and duration), so handlers that
+                    // add up LlmEnd never count a tool chat twice; a one-call chat's is the whole response.
+                    roundResponse = final && turn.Rounds == 1
+                        ? state.ToResponse(llm.RunId, chain.RunId, clock.Elapsed, messages.ToArray(), partial: false, turn)
+                        : state.ToResponse(llm.RunId, chain.RunId, roundClock.Elapsed, messages.ToArray(), partial: false);
                     llm.Raise(new LlmEndEvent { Response = roundResponse });
                     llmEnded = true;
                 }
 
-                if (state.ToolCalls.Count == 0)
+                if (final)
                 {
-                    StructuredOutput.Check(request, roundResponse);
-                    if (turn.ToolRounds > 0) chain.Raise(new AgentFinishEvent { Output = roundResponse.Text, Rounds = turn.Rounds });
+                    // The chat's response covers the whole turn: every round's usage, all tool calls, the transcript.
+                    var response = turn.Rounds == 1
+                        ? roundResponse
+                        : state.ToResponse(llm.RunId, chain.RunId, clock.Elapsed, messages.ToArray(), partial: false, turn);
+                    StructuredOutput.Check(request, response);
+                    if (turn.ToolRounds > 0) chain.Raise(new AgentFinishEvent { Output = response.Text, Rounds = turn.Rounds });
                     session?.AppendTurn(turn.Transcript, turn.Usage);
-                    chain.Raise(new ChainEndEvent { Name = request.ChainName, Outputs = roundResponse, Duration = clock.Elapsed });
-                    return roundResponse;
+                    chain.Raise(new ChainEndEvent { Name = request.ChainName, Outputs = response, Duration = clock.Elapsed });
+                    return response;
                 }
 
                 var assistant = new ChatMessage("assistant", state.Text) { ToolCalls = state.ToolCalls };

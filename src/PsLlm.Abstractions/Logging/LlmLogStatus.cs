@@ -1,0 +1,23 @@
+namespace PsLlm;
+
+/// <summary>
+/// The state of the SQLite log (Enable-LlmLog -PassThru, Disable-LlmLog -PassThru): where it writes
+/// and how many runs were written, dropped because the write queue was full, or failed to write.
+/// </summary>
+public sealed class LlmLogStatus
+{
+    public string Path { get; init; } = string.Empty;
+    public bool Enabled { get; init; }
+    /// <summary>Runs written to the database.</summary>
+    public long Written { get; init; }
+    /// <summary>Runs not logged because the write queue was full (the chat never waits for the log).</summary>
+    public long Dropped { get; init; }
+    /// <summary>Runs whose write failed (database locked too long, disk full, …).</summary>
+    public long Failed { get; init; }
+    /// <summary>The last write failure's message.</summary>
+    public string? LastError { get; init; }
+    /// <summary>The database's schema version.</summary>
+    public int SchemaVersion { get; init; }
+
+    public override string ToString() => $"{Path} ({(Enabled ? "enabled" : "disabled")}, {Written} written, {Dropped} dropped, {Failed} failed)";
+}

@@ -1,0 +1,22 @@
+namespace PsLlm;
+
+/// <summary>
+/// What a model costs per million tokens, for Get-LlmUsage's estimates. <see cref="Model"/> is a
+/// name or a wildcard pattern (* and ?), matched case-insensitively.
+/// </summary>
+public sealed class LlmPrice
+{
+    /// <summary>A model name or wildcard pattern, e.g. gpt-4o-mini or llama3*.</summary>
+    public string Model { get; init; } = string.Empty;
+    public decimal InputPerMillion { get; init; }
+    public decimal OutputPerMillion { get; init; }
+    /// <summary>Price of cached input tokens; null means they cost the same as other input.</summary>
+    public decimal? CachedInputPerMillion { get; init; }
+    public string Currency { get; init; } = "USD";
+    /// <summary>BuiltIn (shipped with PsLlm) or User (Set-LlmPrice).</summary>
+    public string Source { get; init; } = "User";
+    /// <summary>When the price was taken (built-in) or set (user).</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    public override string ToString() => $"{Model}: {InputPerMillion} in / {OutputPerMillion} out per 1M {Currency}";
+}
