@@ -5,6 +5,8 @@ using BenchmarkDotNet.Attributes;
 using OpenAI;
 using OpenAI.Chat;
 using PsLlm.Benchmarks.Handlers;
+using PsLlm.Engine.Observability;
+using PsLlm.Engine.Observability.Logging;
 using PsLlm.Engine.Chat;
 using PsLlm.FakeOpenAI;
 using EngineChatRequest = PsLlm.Engine.Chat.ChatRequest;
@@ -27,6 +29,9 @@ public class StreamingBenchmarks
     private static readonly EngineChatRequest Request = new() { Prompt = "bench", Stream = true };
 
     private readonly CountingHandler _counter = new();
+    private JsonlHandler? _jsonl;
+    private SqliteLogHandler? _sqlite;
+    private string? _logFolder;
     private FakeOpenAIServer _server = null!;
     private ChatClient _sdk = null!;
     private LlmClient _client = null!;
@@ -48,7 +53,13 @@ public class StreamingBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _jsonl?.Dispose();
+        _sqlite?.Dispose();
+        if (_logFolder is not null) Directory.Delete(_logFolder, recursive: true);
+    }
 
     /// <summary>The plain SDK loop a C# caller would write: no engine, no events.</summary>
     [Benchmark(Baseline = true)]
@@ -77,6 +88,32 @@ public class StreamingBenchmarks
         if (_counter.Tokens != N) throw new InvalidOperationException($"The handler saw {_counter.Tokens} tokens, expected {N}.");
         return length;
     }
+
+    /// <summary>
+    /// The engine with the JSONL handler writing every event to a file. The run waits until the
+    /// background writer has written everything, so the figure includes the I/O, not only the
+    /// hand-off (and the queue never fills and drops lines).
+    /// </summary>
+    [Benchmark]
+    public int EngineJsonlHandler()
+    {
+        _jsonl ??= BenchHandlers.Jsonl(LogFolder);
+        var length = RunEngine(new CallbackHandler[] { _jsonl });
+        if (!_jsonl.Flush(TimeSpan.FromMinutes(1)) || _jsonl.Dropped > 0) throw new InvalidOperationException("The JSONL handler lost lines.");
+        return length;
+    }
+
+    /// <summary>The engine with the SQLite log recording the run (written, like JSONL, before the run counts as done).</summary>
+    [Benchmark]
+    public int EngineSqliteHandler()
+    {
+        _sqlite ??= BenchHandlers.Sqlite(LogFolder);
+        var length = RunEngine(new CallbackHandler[] { _sqlite });
+        if (!_sqlite.Flush(TimeSpan.FromMinutes(1)) || _sqlite.Dropped > 0) throw new InvalidOperationException("The SQLite handler lost runs.");
+        return length;
+    }
+
+    private string LogFolder => _logFolder ??= Directory.CreateTempSubdirectory("psllm-bench-").FullName;
 
     private int RunEngine(IReadOnlyList<CallbackHandler> handlers)
     {

@@ -30,7 +30,8 @@ Describe 'The API key never leaks' {
                 $everything | Out-String -Width 500
                 $everything | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500 }
                 $everything | ForEach-Object { try { $_ | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue } catch { } }
-                $Error | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }
+                # $Error holds ErrorRecords and, from other tests' catch blocks, bare exceptions.
+                $Error | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.ToString() } else { "$_" } }
                 $global:PsLlmSecretEvents | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
                 $client | Format-List * -Force | Out-String
                 Get-LlmCallback | Format-List * | Out-String

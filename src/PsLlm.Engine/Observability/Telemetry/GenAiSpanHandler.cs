@@ -155,7 +155,7 @@ public sealed class GenAiSpanHandler : CallbackHandler, IDisposable
         }
         if (response.FinishReason.Length > 0) activity?.SetTag(GenAiConventions.ResponseFinishReasons, new[] { response.FinishReason });
 
-        if (RoundUsage(e) is { } usage)
+        if (e.Response.Usage is { } usage)
         {
             activity?.SetTag(GenAiConventions.UsageInputTokens, (long)usage.InputTokens);
             activity?.SetTag(GenAiConventions.UsageOutputTokens, (long)usage.OutputTokens);
@@ -241,29 +241,6 @@ public sealed class GenAiSpanHandler : CallbackHandler, IDisposable
     private static Activity? Content(RunSpan? span) => span is { CaptureContent: true } ? span.Activity : null;
 
     private static double Seconds(RunSpan span, DateTimeOffset ended) => Math.Max(0, (ended - span.Started).TotalSeconds);
-
-    /// <summary>
-    /// This model call's own usage. The last answer of a chat that used tools reports the whole
-    /// turn's usage (every round), so what the chain's earlier chats reported is taken off.
-    /// </summary>
-    private static TokenUsage? RoundUsage(LlmEndEvent e)
-    {
-        var usage = e.Response.Usage;
-        var chain = RunSpanRegistry.Find(e.ParentRunId);
-        if (usage is not null && e.Response.Rounds > 1 && chain?.ReportedUsage is { } earlier)
-        {
-            usage = new TokenUsage
-            {
-                InputTokens = Math.Max(0, usage.InputTokens - earlier.InputTokens),
-                OutputTokens = Math.Max(0, usage.OutputTokens - earlier.OutputTokens),
-                TotalTokens = Math.Max(0, usage.TotalTokens - earlier.TotalTokens),
-                ReasoningTokens = Math.Max(0, usage.ReasoningTokens - earlier.ReasoningTokens),
-                CachedInputTokens = Math.Max(0, usage.CachedInputTokens - earlier.CachedInputTokens),
-            };
-        }
-        if (chain is not null) chain.ReportedUsage = TokenUsage.Combine(chain.ReportedUsage, usage);
-        return usage;
-    }
 
     private static double? Number(IReadOnlyDictionary<string, object?> parameters, string name) =>
         parameters.TryGetValue(name, out var value) && value is IConvertible and not string and not bool

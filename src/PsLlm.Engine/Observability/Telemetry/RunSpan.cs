@@ -5,8 +5,7 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// <summary>
 /// One open run (chain, chat model call or tool) and what its end needs: its span (null when no
 /// listener wanted one — the run is still tracked, because metrics are recorded without spans),
-/// the Activity.Current to restore, whether content is captured, the metric tags of a chat, and
-/// for a chain the usage its chats already reported.
+/// the Activity.Current to restore, whether content is captured, and the metric tags of a chat.
 /// </summary>
 internal sealed class RunSpan
 {
@@ -26,6 +25,4 @@ internal sealed class RunSpan
     /// <summary>For a chat: operation, provider, request model, server — the attributes every metric carries.</summary>
     public KeyValuePair<string, object?>[] MetricTags { get; set; } = Array.Empty<KeyValuePair<string, object?>>();
     public bool Streaming { get; set; }
-    /// <summary>For a chain: tokens its finished chats reported, to tell the last round's own usage from the turn's total.</summary>
-    public TokenUsage? ReportedUsage { get; set; }
 }
