@@ -14,6 +14,7 @@ public sealed class BoundedWorkQueue<T> : IDisposable
     private readonly Func<T, CancellationToken, Task> _work;
     private readonly Task _worker;
     private readonly CancellationTokenSource _stop = new();
+    private readonly object _progress = new();
     private long _dropped;
     private long _failed;
     private long _done;
@@ -59,10 +60,15 @@ public sealed class BoundedWorkQueue<T> : IDisposable
     {
         var target = Interlocked.Read(ref _accepted);
         var deadline = DateTime.UtcNow + timeout;
-        while (Interlocked.Read(ref _done) < target)
+        lock (_progress)
         {
-            if (DateTime.UtcNow >= deadline || _worker.IsCompleted) return Interlocked.Read(ref _done) >= target;
-            Thread.Sleep(5);
+            // The worker pulses after every item, so a flush returns as soon as it catches up.
+            while (Interlocked.Read(ref _done) < target)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || _worker.IsCompleted) return Interlocked.Read(ref _done) >= target;
+                Monitor.Wait(_progress, left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
+            }
         }
         return true;
     }
@@ -83,6 +89,7 @@ public sealed class BoundedWorkQueue<T> : IDisposable
             finally
             {
                 Interlocked.Increment(ref _done);
+                lock (_progress) Monitor.PulseAll(_progress);
             }
         }
     }
