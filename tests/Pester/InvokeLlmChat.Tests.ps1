@@ -30,18 +30,19 @@ Describe 'Invoke-LlmChat' {
             (Get-FakeRequest).Count | Should -Be 3
         }
 
-        It 'binds Prompt, System, Model, Tag and Metadata by property name' {
+        It 'binds Prompt, System, Tag and Metadata by property name, but not Model' {
             $rows = @(
-                [pscustomobject]@{ Prompt = 'p1'; System = 's1'; Model = 'm1'; Tag = 'first' }
-                [pscustomobject]@{ Prompt = 'p2'; SystemPrompt = 's2'; Model = 'm2'; Tag = 'second' }
+                [pscustomobject]@{ Prompt = 'p1'; System = 's1'; Model = 'reported-model'; Tag = 'first' }
+                [pscustomobject]@{ Prompt = 'p2'; SystemPrompt = 's2'; Tag = 'second' }
             )
-            $rows | Invoke-LlmChat -Client $client | Out-Null
+            $events = $rows | Invoke-LlmChat -Client $client -AsEvents
             $bodies = Get-FakeRequest | ForEach-Object { $_.body | ConvertFrom-Json }
-            $bodies[0].model | Should -Be 'm1'
+            # A piped object's Model (e.g. a ChatResponse's reported model) never redirects the chat.
+            $bodies.model | Should -Be @('fake-model', 'fake-model')
             $bodies[0].messages[0].content | Should -Be 's1'
             $bodies[0].messages[1].content | Should -Be 'p1'
-            $bodies[1].model | Should -Be 'm2'
             $bodies[1].messages[0].content | Should -Be 's2'
+            ($events | Where-Object EventName -EQ 'ChainStart').Tags | Should -Be @('first', 'second')
         }
 
         It 'binds Client by property name' {

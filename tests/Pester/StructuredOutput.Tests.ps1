@@ -107,6 +107,14 @@ Describe 'Invoke-LlmChain' {
         $script:errors[0].Name | Should -Be 'broken'
     }
 
+    It 'writes the block''s non-terminating errors to its own error stream' {
+        $ErrorActionPreference = 'Continue'   # TestSetup makes errors terminating for the file
+        $out = Invoke-LlmChain -Name noisy -ScriptBlock { Write-Error 'soft failure'; 'still here' } -ErrorVariable chainErrors 2>$null
+        $out | Should -Be 'still here'
+        $chainErrors.Count | Should -Be 1
+        "$($chainErrors[0])" | Should -Be 'soft failure'
+    }
+
     It 'passes -InputObject to the block' {
         'in' | Invoke-LlmChain -Name echo -ScriptBlock { "got $($args[0])" } | Should -Be 'got in'
     }

@@ -75,7 +75,7 @@ Describe 'Tools in chats' {
     It '-ToolChoice is sent, and an unknown choice is rejected before sending' {
         $add = New-LlmTool -Name add -Description 'Adds.' -ScriptBlock { param([int] $a, [int] $b) $a + $b }
         Add-FakeReply @{ text = 'no tools needed' }
-        $null = Invoke-LlmChat 'x' -Client $client -Tool $add -ToolChoice none
+        $null = Invoke-LlmChat 'x' -Client $client -Tool $add -ToolChoice NONE
         ((Get-FakeRequest)[0].body | ConvertFrom-Json).tool_choice | Should -Be 'none'
         Reset-FakeServer
         { Invoke-LlmChat 'x' -Client $client -Tool $add -ToolChoice subtract -ErrorAction Stop } | Should -Throw -ErrorId 'LlmUnknownToolChoice,PsLlm.Commands.InvokeLlmChatCommand'
@@ -93,7 +93,7 @@ param($ModulePath, $Endpoint, $Marker)
 Import-Module $ModulePath
 $c = New-LlmClient -Endpoint $Endpoint -MaxRetries 0
 $touch = New-LlmTool -Name touch -Description 'Creates the marker file.' -RequireApproval -ScriptBlock { param([string] $note) Set-Content -Path $Marker -Value $note; 'created' }.GetNewClosure()
-$r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch -Confirm
+$r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch
 "RESULT:$($r.ToolCalls[0].Executed):$($r.ToolCalls[0].Output)"
 '@
     }
@@ -111,7 +111,17 @@ $r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch -Confirm
         (Get-ToolMessages 1).content | Should -BeLike 'Not executed*'
     }
 
-    It '-Confirm asks; answering No runs nothing' {
+    It 'asks by default (ConfirmImpact High); -Confirm:$false runs without asking' {
+        $marker = $script:marker
+        $touch = New-LlmTool -Name touch -Description 'Creates the marker file.' -RequireApproval -ScriptBlock { param([string] $note) Set-Content -Path $marker -Value $note; 'created' }.GetNewClosure()
+        (Get-Command Invoke-LlmChat).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).ConfirmImpact | Should -Be 'High'
+        Add-FakeReply @{ toolCalls = @(@{ id = 'c1'; name = 'touch'; arguments = '{"note":"quiet"}' }) }, @{ text = 'done' }
+        $r = Invoke-LlmChat 'make the file' -Client $client -Tool $touch -Confirm:$false
+        $r.ToolCalls[0].Executed | Should -BeTrue
+        Get-Content $marker | Should -Be 'quiet'
+    }
+
+    It 'asks before the call; answering No runs nothing' {
         Add-FakeReply @{ toolCalls = @(@{ id = 'c1'; name = 'touch'; arguments = '{"note":"hi"}' }) }, @{ text = 'declined' }
         $output = 'N' | pwsh -NoProfile -File $script:probe -ModulePath $ModulePath -Endpoint $Endpoint -Marker $script:marker 2>&1
         ($output | Out-String) | Should -Match 'Run tool'
@@ -119,7 +129,7 @@ $r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch -Confirm
         Test-Path $script:marker | Should -BeFalse
     }
 
-    It '-Confirm asks; answering Yes runs the tool' {
+    It 'asks before the call; answering Yes runs the tool' {
         Add-FakeReply @{ toolCalls = @(@{ id = 'c1'; name = 'touch'; arguments = '{"note":"hi"}' }) }, @{ text = 'done' }
         $output = 'Y' | pwsh -NoProfile -File $script:probe -ModulePath $ModulePath -Endpoint $Endpoint -Marker $script:marker 2>&1
         $output | Should -Contain 'RESULT:True:created'

@@ -50,7 +50,8 @@ internal sealed class ChatInvocation : IDisposable
                 Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
                 Session = p.Session,
                 Tools = p.Tool ?? Array.Empty<LlmTool>(),
-                ToolChoice = p.ToolChoice is "Auto" or "None" or "Required" ? p.ToolChoice.ToLowerInvariant() : p.ToolChoice,
+                // The keywords in any case; a tool's name exactly as the tool spells it.
+                ToolChoice = p.ToolChoice?.ToLowerInvariant() is "auto" or "none" or "required" ? p.ToolChoice.ToLowerInvariant() : p.ToolChoice,
                 MaxToolRounds = p.MaxToolRounds,
                 ResponseFormat = p.JsonSchema is not null
                     ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)

@@ -14,6 +14,8 @@ namespace PsLlm.Commands;
 [OutputType(typeof(LlmEvent))]
 public sealed class InvokeLlmChainCommand : PSCmdlet
 {
+    private const string RunWithErrors = "param($__block, $__arguments) & $__block @__arguments 2>&1";
+
     /// <summary>The chain's name in events and logs.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -64,9 +66,15 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
             Metadata = Metadata?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject p ? p.BaseObject : e.Value) ?? new Dictionary<string, object?>(),
         };
         var inputs = new Dictionary<string, object?> { ["input"] = InputObject is PSObject o ? o.BaseObject : InputObject };
+        // The block runs in its own scope with its errors merged into its output, so they can be
+        // written as this command's errors (-ErrorVariable, 2>) in order with the output.
+        var arguments = InputObject is null ? Array.Empty<object>() : new[] { InputObject };
         var output = ChainRunner.Run(Name, inputs, scope, new WarningErrorSink(this),
-            () => InputObject is null ? ScriptBlock.Invoke() : ScriptBlock.Invoke(InputObject));
-        if (!AsEvents)
-            foreach (var item in output) WriteObject(item);
+            () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
+        foreach (var item in output)
+        {
+            if (item?.BaseObject is ErrorRecord error) WriteError(error);
+            else if (!AsEvents) WriteObject(item);
+        }
     }
 }

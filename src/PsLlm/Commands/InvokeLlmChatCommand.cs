@@ -6,9 +6,10 @@ namespace PsLlm.Commands;
 /// <summary>
 /// <para type="synopsis">Sends a prompt to a chat model and returns the answer, optionally streamed.</para>
 /// </summary>
-// ShouldProcess gates approval-required tools (-WhatIf: not run, "not executed" goes to the
-// model; -Confirm: asked per call); the chat itself is sent either way.
-[Cmdlet(VerbsLifecycle.Invoke, "LlmChat", DefaultParameterSetName = DefaultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+// ShouldProcess gates approval-required tools only, and ConfirmImpact High makes it ask before
+// each of their calls by default (-Confirm:$false runs them without asking; -WhatIf never runs
+// them and tells the model "not executed"). The chat itself is sent either way.
+[Cmdlet(VerbsLifecycle.Invoke, "LlmChat", DefaultParameterSetName = DefaultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ChatResponse), typeof(PSObject), ParameterSetName = new[] { DefaultSet })]
 [OutputType(typeof(ChatToken), typeof(ChatResponse), ParameterSetName = new[] { StreamSet })]
 [OutputType(typeof(LlmEvent), ParameterSetName = new[] { EventsSet })]
@@ -33,8 +34,11 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public LlmClient? Client { get; set; }
 
-    /// <summary>Overrides the client's model.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Overrides the client's model. Not bound from piped objects: a piped ChatResponse's Model is
+    /// the name the server reported (for Azure, not the deployment), which must not redirect the chat.
+    /// </summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
