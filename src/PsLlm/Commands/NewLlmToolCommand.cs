@@ -22,6 +22,7 @@ public sealed class NewLlmToolCommand : PSCmdlet
     /// <summary>Offer only these parameters (names or wildcards).</summary>
     [Parameter(ParameterSetName = CommandSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Parameter { get; set; }
 
     /// <summary>Offer only this parameter set's parameters. Default: all sets; the arguments choose one, as on the command line.</summary>
