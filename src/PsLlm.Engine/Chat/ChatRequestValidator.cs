@@ -49,7 +49,7 @@ public static class ChatRequestValidator
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tool in request.Tools)
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(tool.Name, "^[a-zA-Z0-9_-]{1,64}$"))
+            if (!Tools.ToolNameRules.IsValid(tool.Name))
                 throw Invalid("LlmInvalidToolName", "Tool", $"'{tool.Name}' is not a valid tool name (letters, digits, _ and -, at most 64).");
             if (!names.Add(tool.Name))
                 throw Invalid("LlmDuplicateToolName", "Tool", $"Two tools are named '{tool.Name}'; the model could not tell them apart.");

@@ -46,7 +46,7 @@ internal sealed class ChatInvocation : IDisposable
                 Seed = p.Seed,
                 Stream = p.Stream || p.AsEvents,
                 Tags = p.Tag ?? Array.Empty<string>(),
-                Metadata = ToMetadata(p.Metadata),
+                Metadata = MetadataArgument.ToDictionary(p.Metadata),
                 Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
                 Session = p.Session,
                 Tools = p.Tool ?? Array.Empty<LlmTool>(),
@@ -101,15 +101,6 @@ internal sealed class ChatInvocation : IDisposable
         for (; error is not null; error = error.InnerException)
             if (error is PipelineStoppedException stopped) return stopped;
         return null;
-    }
-
-    private static IReadOnlyDictionary<string, object?> ToMetadata(Hashtable? table)
-    {
-        var metadata = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        if (table is null) return metadata;
-        foreach (DictionaryEntry entry in table)
-            metadata[entry.Key.ToString() ?? string.Empty] = entry.Value is PSObject p ? p.BaseObject : entry.Value;
-        return metadata;
     }
 
     public void Dispose()

@@ -63,7 +63,7 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
             Inheritable = inheritable,
             Local = RunHandlers.For(this, null, this),
             Tags = Tag ?? Array.Empty<string>(),
-            Metadata = Metadata?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject p ? p.BaseObject : e.Value) ?? new Dictionary<string, object?>(),
+            Metadata = MetadataArgument.ToDictionary(Metadata),
         };
         var inputs = new Dictionary<string, object?> { ["input"] = InputObject is PSObject o ? o.BaseObject : InputObject };
         // The block runs in its own scope with its errors merged into its output, so they can be

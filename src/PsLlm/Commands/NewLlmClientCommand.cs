@@ -70,7 +70,7 @@ public sealed class NewLlmClientCommand : PSCmdlet
                 Project,
                 MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null,
                 MaxRetries,
-                ToHeaders(Header),
+                HeaderArgument.ToHeaders(Header),
                 CallbackArgument.ToHandlers(Callback));
             if (Default)
             {
@@ -85,22 +85,5 @@ public sealed class NewLlmClientCommand : PSCmdlet
         {
             ThrowTerminatingError(LlmErrorRecords.From(error, Endpoint));
         }
-    }
-
-    private static Dictionary<string, string> ToHeaders(Hashtable? table)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (table is null) return headers;
-        foreach (DictionaryEntry entry in table)
-        {
-            var name = entry.Key?.ToString();
-            if (string.IsNullOrWhiteSpace(name) || name.Any(c => c <= ' ' || c == ':'))
-                throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidHeader", $"'{name}' is not a valid HTTP header name.") { ParameterName = "Header" };
-            var value = entry.Value is PSObject p ? p.BaseObject : entry.Value;
-            headers[name] = value is SecureString secure
-                ? new System.Net.NetworkCredential(string.Empty, secure).Password
-                : value?.ToString() ?? string.Empty;
-        }
-        return headers;
     }
 }

@@ -51,7 +51,7 @@ public sealed class NewLlmOtelHandlerCommand : PSCmdlet
             var capture = ContentCapture.Resolve(MyInvocation.BoundParameters.ContainsKey(nameof(CaptureContent)) ? CaptureContent.IsPresent : null);
             var export = NoExport
                 ? null
-                : OtlpExportSettings.Resolve(Endpoint, Transport(Protocol), ToHeaders(Header), ServiceName);
+                : OtlpExportSettings.Resolve(Endpoint, Transport(Protocol), HeaderArgument.ToHeaders(Header), ServiceName);
             WriteObject(new GenAiSpanHandler(capture, export));
         }
         catch (LlmException error)
@@ -66,18 +66,4 @@ public sealed class NewLlmOtelHandlerCommand : PSCmdlet
         _ when protocol.Equals("Grpc", StringComparison.OrdinalIgnoreCase) => OtlpTransport.Grpc,
         _ => OtlpTransport.HttpProtobuf,
     };
-
-    private static Dictionary<string, string> ToHeaders(Hashtable? table)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (table is null) return headers;
-        foreach (DictionaryEntry entry in table)
-        {
-            var value = entry.Value is PSObject p ? p.BaseObject : entry.Value;
-            headers[entry.Key?.ToString() ?? string.Empty] = value is SecureString secure
-                ? new System.Net.NetworkCredential(string.Empty, secure).Password
-                : value?.ToString() ?? string.Empty;
-        }
-        return headers;
-    }
 }

@@ -32,7 +32,7 @@ public sealed class NewLlmWebhookHandlerCommand : PSCmdlet
         {
             var uri = ParseUri(Uri);
             var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-            WriteObject(new WebhookHandler(uri, ToHeaders(Header), timeout));
+            WriteObject(new WebhookHandler(uri, HeaderArgument.ToHeaders(Header), timeout));
         }
         catch (LlmException error)
         {
@@ -54,25 +54,5 @@ public sealed class NewLlmWebhookHandlerCommand : PSCmdlet
         throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidWebhookUri",
             $"'{shown}' is not an absolute http or https URL. Give the collector's full address, e.g. https://collector.example.com/v1/inferences.")
         { ParameterName = "Uri" };
-    }
-
-    private static Dictionary<string, string> ToHeaders(Hashtable? table)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (table is null) return headers;
-        foreach (DictionaryEntry entry in table)
-        {
-            var name = entry.Key?.ToString();
-            if (string.IsNullOrWhiteSpace(name) || name.Any(c => c <= ' ' || c == ':' || c > '~'))
-                throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidHeader", $"'{name}' is not a valid HTTP header name.") { ParameterName = "Header" };
-            var value = entry.Value is PSObject p ? p.BaseObject : entry.Value;
-            var text = value is SecureString secure
-                ? new System.Net.NetworkCredential(string.Empty, secure).Password
-                : value?.ToString() ?? string.Empty;
-            if (text.Any(c => c is '\r' or '\n' or '\0'))
-                throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidHeader", $"The value of header '{name}' contains a line break.") { ParameterName = "Header" };
-            headers[name] = text;
-        }
-        return headers;
     }
 }
