@@ -17,7 +17,8 @@ internal static class JsonText
         if (value is not IDictionary)
             throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidJsonSchema",
                 $"-JsonSchema takes JSON text or a hashtable, not {value.GetType().Name}.") { ParameterName = "JsonSchema" };
-        return Run(cmdlet, "ConvertTo-Json", ("InputObject", value), ("Depth", 100), ("Compress", true)).ToString()!;
+        return Run(cmdlet, "ConvertTo-Json", ("InputObject", value), ("Depth", 100), ("Compress", true))?.ToString()
+            ?? throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidJsonSchema", "-JsonSchema could not be converted to JSON.") { ParameterName = "JsonSchema" };
     }
 
     /// <summary>Parses an answer into PSCustomObjects (arrays into object[]).</summary>
