@@ -9,6 +9,7 @@ namespace PsLlm.Benchmarks;
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --quick                  # ~2 minutes
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks                            # default job, much longer
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --filter '*Dispatch*' --job short
+/// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --startup                # fresh pwsh: import + first chat
 /// </code>
 /// Without --filter every benchmark runs (instead of BenchmarkDotNet's interactive prompt).
 /// --quick is --job quick. Other arguments go to BenchmarkDotNet.
@@ -19,6 +20,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (args.Contains("--startup")) return StartupBenchmark.Run(args);
         var rest = new List<string>();
         var job = BenchConfig.Named("default")!;
         for (var i = 0; i < args.Length; i++)

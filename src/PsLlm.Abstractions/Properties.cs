@@ -4,3 +4,4 @@ using System.Runtime.CompilerServices;
 [assembly: InternalsVisibleTo("PsLlm.Engine")]
 [assembly: InternalsVisibleTo("PsLlm")]
 [assembly: InternalsVisibleTo("PsLlm.Engine.Tests")]
+[assembly: InternalsVisibleTo("PsLlm.Tests")]

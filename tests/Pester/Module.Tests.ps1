@@ -79,7 +79,7 @@ $c = New-LlmClient -Endpoint $Endpoint -Model fake-model -MaxRetries 0
 '@
        try {
             Add-FakeReply @{ text = 'isolated fine' }
-            $output = pwsh -NoProfile -NonInteractive -File $probe -ModulePath $ModulePath -Endpoint $Endpoint -Dir $dir 2>&1
+            $output = & $Pwsh -NoProfile -NonInteractive -File $probe -ModulePath $ModulePath -Endpoint $Endpoint -Dir $dir 2>&1
             $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
             $output | Should -Contain 'isolated fine'
             $output | Should -Contain '1.0.0.0 in Default'

@@ -67,7 +67,7 @@ Describe 'New-LlmClient' {
         $env:OPENAI_BASE_URL, $env:OPENAI_API_KEY, $env:PSLLM_MODEL = $Endpoint, $TestKey, 'env-model'
         try {
             Add-FakeReply @{ text = 'from environment' }
-            $output = pwsh @pwshArgs
+            $output = & $Pwsh @pwshArgs
             $output | Should -Be 'from environment'
         }
         finally { $env:OPENAI_BASE_URL, $env:OPENAI_API_KEY, $env:PSLLM_MODEL = $null, $null, $null }

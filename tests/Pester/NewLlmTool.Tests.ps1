@@ -367,7 +367,7 @@ Describe 'New-LlmTool' {
 
         It 'a native program or a scriptblock given to -Command is LlmToolCommandNotSupported' {
             $err = $null
-            try { New-LlmTool (Get-Command pwsh -CommandType Application | Select-Object -First 1) } catch { $err = $_ }
+            try { New-LlmTool (Get-Command $Pwsh -CommandType Application) } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -Be 'LlmToolCommandNotSupported,PsLlm.Commands.NewLlmToolCommand'
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
             { New-LlmTool -Command { 'x' } } | Should -Throw -ErrorId 'LlmToolCommandNotSupported,PsLlm.Commands.NewLlmToolCommand'

@@ -88,7 +88,7 @@ Import-Module '$ModulePath'
 `$null = Invoke-LlmChat 'greet me' -Client `$c -Stream
 'done'
 "@
-        $output = pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        $output = & $Pwsh -NoProfile -NonInteractive -Command $script 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
         $text = $output -join "`n"
         $text | Should -Match '> Entering chain Invoke-LlmChat'

@@ -283,7 +283,7 @@ Import-Module '$ModulePath'
 `$handler = New-LlmOtelHandler -Endpoint '$($receiver.Url)' -ServiceName exit-test
 Invoke-LlmChat 'hi' -Client `$client -Callback `$handler | Out-Null
 "@
-        & pwsh -NoProfile -NonInteractive -Command $script
+        & $Pwsh -NoProfile -NonInteractive -Command $script
         $LASTEXITCODE | Should -Be 0
         $text = (@($receiver.Received.ToArray()) | Where-Object Path -EQ '/v1/traces').Text -join ''
         $text | Should -Match 'chat fake-model'

@@ -18,7 +18,7 @@ Import-Module '$ModulePath'
 $Before
 Start-LlmChat -Client `$c -PassThru $Arguments | Export-Clixml -Path '$xml'
 "@
-        $info = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+        $info = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
         foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $command) { $info.ArgumentList.Add($a) }
         $info.RedirectStandardInput = $true
         $info.RedirectStandardOutput = $true

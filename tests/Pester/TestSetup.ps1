@@ -4,6 +4,9 @@ $ErrorActionPreference = 'Stop'
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModulePath = if ($env:PSLLM_TEST_MODULE) { $env:PSLLM_TEST_MODULE } else { Join-Path $RepoRoot 'out/PsLlm' }
 $script:TestKey = 'sk-pester-SECRET-4242424242424242'
+# Child processes run the pwsh of this session: $PSHOME holds it for the official packages, the
+# .NET tool (where the process itself is `dotnet`) and Windows alike.
+$script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
 
 if (-not $env:PSLLM_TEST_ENDPOINT) {
     $dll = Get-ChildItem (Join-Path $RepoRoot 'tests/PsLlm.FakeOpenAI/bin') -Recurse -Filter PsLlm.FakeOpenAI.dll | Select-Object -First 1

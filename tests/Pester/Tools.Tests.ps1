@@ -123,7 +123,7 @@ $r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch
 
     It 'asks before the call; answering No runs nothing' {
         Add-FakeReply @{ toolCalls = @(@{ id = 'c1'; name = 'touch'; arguments = '{"note":"hi"}' }) }, @{ text = 'declined' }
-        $output = 'N' | pwsh -NoProfile -File $script:probe -ModulePath $ModulePath -Endpoint $Endpoint -Marker $script:marker 2>&1
+        $output = 'N' | & $Pwsh -NoProfile -File $script:probe -ModulePath $ModulePath -Endpoint $Endpoint -Marker $script:marker 2>&1
         ($output | Out-String) | Should -Match 'Run tool'
         $output | Should -Contain 'RESULT:False:Not executed: running this tool was not approved (-WhatIf, or declined at the confirmation prompt).'
         Test-Path $script:marker | Should -BeFalse
@@ -131,7 +131,7 @@ $r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch
 
     It 'asks before the call; answering Yes runs the tool' {
         Add-FakeReply @{ toolCalls = @(@{ id = 'c1'; name = 'touch'; arguments = '{"note":"hi"}' }) }, @{ text = 'done' }
-        $output = 'Y' | pwsh -NoProfile -File $script:probe -ModulePath $ModulePath -Endpoint $Endpoint -Marker $script:marker 2>&1
+        $output = 'Y' | & $Pwsh -NoProfile -File $script:probe -ModulePath $ModulePath -Endpoint $Endpoint -Marker $script:marker 2>&1
         $output | Should -Contain 'RESULT:True:created'
         Get-Content $script:marker | Should -Be 'hi'
     }

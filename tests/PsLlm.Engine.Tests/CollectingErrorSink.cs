@@ -12,8 +12,8 @@ internal sealed class CollectingErrorSink : ICallbackErrorSink
         get { lock (_reports) return _reports.ToArray(); }
     }
 
-    public void Report(string handlerName, LlmEvent e, Exception error)
+    public void Report(string handlerName, LlmEvent e, Exception failure)
     {
-        lock (_reports) _reports.Add((handlerName, e.Kind, error));
+        lock (_reports) _reports.Add((handlerName, e.Kind, failure));
     }
 }

@@ -16,7 +16,7 @@ public sealed class LlmLogConcurrencyTests : IDisposable
     public void Dispose() => _log.Dispose();
 
     [Fact]
-    public void TwoConnectionsWritingManyRunsAtOnceLoseNone()
+    public async Task TwoConnectionsWritingManyRunsAtOnceLoseNone()
     {
         const int perWriter = 300;
         _log.Store.Initialize();
@@ -39,7 +39,7 @@ public sealed class LlmLogConcurrencyTests : IDisposable
             }
         }, TaskCreationOptions.LongRunning);
 
-        Task.WaitAll(writers.Append(reader).ToArray(), TimeSpan.FromMinutes(2));
+        await Task.WhenAll(writers.Append(reader)).WaitAsync(TimeSpan.FromMinutes(2));
         Assert.All(writers, t => Assert.True(t.IsCompletedSuccessfully, t.Exception?.ToString()));
         Assert.True(reader.IsCompletedSuccessfully, reader.Exception?.ToString());
         Assert.Equal(2 * perWriter, _log.Store.Query(new LogQuery { Last = 0 }).Count);

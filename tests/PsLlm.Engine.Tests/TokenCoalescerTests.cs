@@ -37,15 +37,28 @@ public sealed class TokenCoalescerTests
     }
 
     [Fact]
+    public void SlowTokensAreReleasedWithoutWaitingForTheNext()
+    {
+        var coalescer = new TokenCoalescer(TimeSpan.FromMilliseconds(100), clock: () => _now);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal($"t{i}", coalescer.Add(Token(i, $"t{i}"))?.Token);
+            _now += TimeSpan.FromMilliseconds(150);
+        }
+        Assert.Null(coalescer.Flush());
+    }
+
+    [Fact]
     public void NewLineAndSizeReleaseABatch()
     {
         var coalescer = new TokenCoalescer(TimeSpan.FromHours(1), maxChars: 5, clock: () => _now);
-        Assert.Null(coalescer.Add(Token(0, "ab")));
-        Assert.Equal("ab\n", coalescer.Add(Token(1, "\n"))!.Token);
-        Assert.Null(coalescer.Add(Token(2, "cd")));
-        var sized = coalescer.Add(Token(3, "efg"));
+        Assert.Equal("x", coalescer.Add(Token(0, "x"))!.Token);   // the first token leads
+        Assert.Null(coalescer.Add(Token(1, "ab")));
+        Assert.Equal("ab\n", coalescer.Add(Token(2, "\n"))!.Token);
+        Assert.Null(coalescer.Add(Token(3, "cd")));
+        var sized = coalescer.Add(Token(4, "efg"));
         Assert.Equal("cdefg", sized!.Token);
-        Assert.Equal(2, sized.Index);
+        Assert.Equal(3, sized.Index);
         Assert.Equal(2, sized.Count);
     }
 }

@@ -7,6 +7,6 @@ public sealed class ThrowingErrorSink : ICallbackErrorSink
 {
     public static ThrowingErrorSink Instance { get; } = new();
 
-    public void Report(string handlerName, LlmEvent e, Exception error) =>
-        throw new InvalidOperationException($"Handler '{handlerName}' failed on {e.EventName}: {error.Message}", error);
+    public void Report(string handlerName, LlmEvent e, Exception failure) =>
+        throw new InvalidOperationException($"Handler '{handlerName}' failed on {e.EventName}: {failure.Message}", failure);
 }

@@ -29,5 +29,5 @@ public sealed class LlmUsageSummary
     /// <summary>Calls not included in <see cref="Cost"/>: no price for their model, or no usage reported.</summary>
     public long RunsWithoutCost { get; init; }
 
-    public override string ToString() => $"{Model ?? Tag ?? Day?.ToString("yyyy-MM-dd")}: {InputTokens} in / {OutputTokens} out";
+    public override string ToString() => $"{Model ?? Tag ?? Day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}: {InputTokens} in / {OutputTokens} out";
 }

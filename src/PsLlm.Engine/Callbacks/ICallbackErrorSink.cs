@@ -6,5 +6,5 @@ namespace PsLlm.Engine.Callbacks;
 /// </summary>
 public interface ICallbackErrorSink
 {
-    void Report(string handlerName, LlmEvent e, Exception error);
+    void Report(string handlerName, LlmEvent e, Exception failure);
 }

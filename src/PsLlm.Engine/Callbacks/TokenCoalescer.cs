@@ -4,8 +4,10 @@ namespace PsLlm.Engine.Callbacks;
 
 /// <summary>
 /// Joins consecutive LlmNewToken events into fewer, larger ones for PowerShell engine events,
-/// whose -Action subscribers run about two actions per pump. A batch is released when it is
-/// <see cref="MaxAge"/> old, holds <see cref="MaxChars"/> characters, ends a line, or the run
+/// whose -Action subscribers run about two actions per pump. A token is released at once when the
+/// last batch went out at least <see cref="MaxAge"/> ago (so a slow model's tokens are never held
+/// back until the next one arrives); otherwise it waits in the batch, which is released when that
+/// much time has passed, it holds <see cref="MaxChars"/> characters, it ends a line, or the run
 /// ends (<see cref="Flush"/>). Text, order and the first token's index are preserved.
 /// </summary>
 public sealed class TokenCoalescer
@@ -14,6 +16,7 @@ public sealed class TokenCoalescer
     private readonly StringBuilder _text = new();
     private LlmNewTokenEvent? _first;
     private int _count;
+    private DateTimeOffset _lastRelease = DateTimeOffset.MinValue;
 
     public TokenCoalescer(TimeSpan? maxAge = null, int maxChars = 256, Func<DateTimeOffset>? clock = null)
     {
@@ -31,11 +34,13 @@ public sealed class TokenCoalescer
         _first ??= token;
         _text.Append(token.Token);
         _count++;
-        var due = _count == 1 && MaxAge == TimeSpan.Zero
-            || _text.Length >= MaxChars
+        var now = _now();
+        var due = _text.Length >= MaxChars
             || token.Token.Contains('\n')
-            || _now() - _first.Timestamp >= MaxAge;
-        return due ? Flush() : null;
+            || now - _lastRelease >= MaxAge;
+        if (!due) return null;
+        _lastRelease = now;
+        return Flush();
     }
 
     /// <summary>Releases whatever is pending (call at LlmEnd/LlmError); null when nothing is.</summary>

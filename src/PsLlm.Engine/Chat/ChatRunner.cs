@@ -255,7 +255,7 @@ public sealed class ChatRunner
         }
     }
 
-    private async Task Produce(
+    private static async Task Produce(
         ChatRequest request, string model, IReadOnlyList<ChatMessage> messages, LlmConnection connection,
         BlockingCollection<StreamItem> queue, CancellationToken token)
     {

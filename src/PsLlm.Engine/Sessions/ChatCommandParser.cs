@@ -28,7 +28,7 @@ public static class ChatCommandParser
         if (text.StartsWith("//", StringComparison.Ordinal)) return new ChatCommand(ChatCommandKind.Prompt, text[1..]);
         if (!text.StartsWith('/')) return new ChatCommand(ChatCommandKind.Prompt, text);
 
-        var split = text.IndexOfAny(new[] { ' ', '\t' });
+        var split = text.AsSpan().IndexOfAny(' ', '\t');
         var name = (split < 0 ? text : text[..split]).ToLowerInvariant();
         var argument = split < 0 ? string.Empty : text[(split + 1)..].Trim();
         return name switch

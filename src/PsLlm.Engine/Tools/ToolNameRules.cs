@@ -34,7 +34,7 @@ public static class ToolNameRules
     public static string FromCommandName(string commandName)
     {
         var name = commandName ?? string.Empty;
-        var slash = name.LastIndexOfAny(new[] { '\\', '/' });
+        var slash = name.AsSpan().LastIndexOfAny('\\', '/');
         if (slash >= 0 && slash < name.Length - 1) name = name[(slash + 1)..];
         if (name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && name.Length > 4) name = name[..^4];
 

@@ -17,6 +17,8 @@ namespace PsLlm.Commands;
 [OutputType(typeof(LlmLogStatus))]
 public sealed class EnableLlmLogCommand : PSCmdlet
 {
+    private static readonly string[] AllEvents = ["*"];
+
     /// <summary>The database file; created with its folder when missing. Default: $env:PSLLM_LOG_PATH or the user's data folder.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -52,7 +54,7 @@ public sealed class EnableLlmLogCommand : PSCmdlet
 
         // One log per session: a new path replaces the old log (after writing what it still holds).
         if (state.Log is { } previous) DisableLlmLogCommand.Stop(this, state, previous);
-        state.Add(id => new CallbackRegistration(id, handler.Name, new[] { "*" }, handler, client: null, raiseError: false, action: null));
+        state.Add(id => new CallbackRegistration(id, handler.Name, AllEvents, handler, client: null, raiseError: false, action: null));
         state.Log = handler;
         WriteVerbose($"Logging chats to {handler.DatabasePath} (schema version {handler.SchemaVersion}).");
         if (PassThru) WriteObject(handler.Status());

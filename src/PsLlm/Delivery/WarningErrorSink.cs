@@ -10,11 +10,11 @@ internal sealed class WarningErrorSink : ICallbackErrorSink
 
     public WarningErrorSink(Cmdlet cmdlet) => _cmdlet = cmdlet;
 
-    public void Report(string handlerName, LlmEvent e, Exception error)
+    public void Report(string handlerName, LlmEvent e, Exception failure)
     {
         // While the pipeline stops, handlers fail with PipelineStoppedException and no warning can be written.
-        if (_cmdlet.Stopping || error is PipelineStoppedException) return;
-        var message = error is RuntimeException { ErrorRecord: { } record } ? record.ToString() : error.Message;
+        if (_cmdlet.Stopping || failure is PipelineStoppedException) return;
+        var message = failure is RuntimeException { ErrorRecord: { } record } ? record.ToString() : failure.Message;
         _cmdlet.WriteWarning($"Callback handler '{handlerName}' failed on {e.EventName} and was skipped: {message}");
     }
 }

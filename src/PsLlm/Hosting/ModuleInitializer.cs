@@ -19,7 +19,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             AssemblyLoadContext.Default.Resolving += ResolveEngine;
     }
 
-    public void OnRemove(PSModuleInfo module)
+    public void OnRemove(PSModuleInfo psModuleInfo)
     {
         if (Interlocked.Exchange(ref _subscribed, 0) == 1)
             AssemblyLoadContext.Default.Resolving -= ResolveEngine;

@@ -99,7 +99,7 @@ internal sealed class CommandTool : LlmTool
         return splat;
     }
 
-    private object? ToPowerShell(object? value, ToolParameterSpec? spec, string name)
+    private static object? ToPowerShell(object? value, ToolParameterSpec? spec, string name)
     {
         value = value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
         var objectValued = spec is not null && (spec.Kind == ToolValueKind.Object

@@ -186,8 +186,11 @@ internal static class ToolParameterReader
     private static (double? Minimum, double? Maximum) Range(ValidateRangeAttribute? range, ToolValueKind kind)
     {
         if (range is null || kind is not (ToolValueKind.Integer or ToolValueKind.Number)) return (null, null);
-        // RangeKind is newer than the reference assembly this module compiles against.
-        var rangeKind = range.GetType().GetProperty("RangeKind")?.GetValue(range)?.ToString();
+        // ValidateRange('Positive') keeps its kind in a private field (PowerShell 7.0 to 7.6 expose
+        // no property for it); a future public RangeKind property is read first.
+        var type = range.GetType();
+        var rangeKind = (type.GetProperty("RangeKind")?.GetValue(range)
+            ?? type.GetField("_rangeKind", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(range))?.ToString();
         var integer = kind == ToolValueKind.Integer;
         switch (rangeKind)
         {

@@ -51,7 +51,7 @@ public sealed class RunRecordAssembler
                     Model = model.Model,
                     EndpointHost = HostOf(model.Endpoint),
                     Messages = model.Messages,
-                    Prompt = model.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? model.Messages.LastOrDefault()?.Content,
+                    Prompt = model.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? (model.Messages.Count > 0 ? model.Messages[^1].Content : null),
                     Inputs = ValueSnapshot.Of(model.InvocationParameters),
                 });
                 break;

@@ -48,7 +48,7 @@ public sealed class PriceTable
     }
 
     /// <summary>True when <paramref name="pattern"/> has * or ? (PowerShell-style wildcards).</summary>
-    public static bool IsPattern(string pattern) => pattern.IndexOfAny(new[] { '*', '?' }) >= 0;
+    public static bool IsPattern(string pattern) => pattern.AsSpan().IndexOfAny('*', '?') >= 0;
 
     private static LlmPrice? Best(IReadOnlyList<LlmPrice> prices, string model)
     {

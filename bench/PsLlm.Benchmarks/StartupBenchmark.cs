@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using PsLlm.FakeOpenAI;
+
+namespace PsLlm.Benchmarks;
+
+/// <summary>
+/// What a fresh pwsh pays for PsLlm: the wall time of <c>Import-Module</c> plus one chat against
+/// the fake server, over the time of a bare pwsh that runs one statement, both as new processes
+/// (medians of alternating runs, so machine load hits both alike). It also times, inside one fresh
+/// process, a first streamed chat of 200 tokens and a second one, per token: the JIT's share.
+/// <code>
+/// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --startup [--runs 15] [--pwsh path] [--module out/PsLlm]
+/// </code>
+/// pwsh: --pwsh, else PSLLM_PWSH, else the repository's tool manifest (dotnet pwsh), else pwsh on PATH.
+/// </summary>
+public static class StartupBenchmark
+{
+    private const int StreamTokens = 200;
+
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var runs = int.Parse(Option(args, "--runs") ?? "15", CultureInfo.InvariantCulture);
+        var root = RepositoryRoot();
+        var module = Path.GetFullPath(Option(args, "--module") ?? Path.Combine(root, "out", "PsLlm"));
+        if (!File.Exists(Path.Combine(module, "PsLlm.psd1")))
+        {
+            Console.Error.WriteLine($"No built module at {module}: run ./build.ps1 first.");
+            return 1;
+        }
+        var pwsh = Option(args, "--pwsh") ?? Environment.GetEnvironmentVariable("PSLLM_PWSH") ?? FindPwsh(root);
+        var server = FakeOpenAIServer.StartAsync().GetAwaiter().GetResult();
+        try
+        {
+            return Measure(pwsh, module, server.BaseUrl, runs);
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static int Measure(string pwsh, string module, string url, int runs)
+    {
+
+        var bare = "$x = 1";
+        var chat = $"Import-Module '{module}'; $null = Invoke-LlmChat 'hi' -Client (New-LlmClient -Endpoint '{url}' -Model m -MaxRetries 0)";
+        Time(pwsh, bare);   // warm the disk cache for both
+        Time(pwsh, chat);
+        var bareTimes = new List<double>();
+        var chatTimes = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            bareTimes.Add(Time(pwsh, bare));
+            chatTimes.Add(Time(pwsh, chat));
+        }
+
+        var stream = $"""
+            Import-Module '{module}'
+            $c = New-LlmClient -Endpoint '{url}' -Model m -MaxRetries 0
+            foreach ($i in 1, 2) {{
+                $null = Invoke-RestMethod -Method Post -Uri '{url[..^3]}/_admin/replies' -ContentType 'application/json' -Body ('[{{"tokens":[' + ((1..{StreamTokens} | ForEach-Object {{ '"t "' }}) -join ',') + ']}}]')
+                $w = [Diagnostics.Stopwatch]::StartNew()
+                Invoke-LlmChat 'x' -Client $c -Stream | ForEach-Object {{ }}
+                '{{0:F1}}' -f ($w.Elapsed.TotalMilliseconds * 1000 / {StreamTokens})
+            }}
+            """;
+        var perToken = Output(pwsh, stream).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
+
+        var bareMedian = Median(bareTimes);
+        var chatMedian = Median(chatTimes);
+        Console.WriteLine();
+        Console.WriteLine($"pwsh: {pwsh}");
+        Console.WriteLine($"| Case ({runs} runs each, medians) | ms | over bare pwsh |");
+        Console.WriteLine("| --- | ---: | ---: |");
+        Console.WriteLine($"| Bare pwsh (one statement) | {bareMedian:F0} | — |");
+        Console.WriteLine($"| Import-Module PsLlm + one chat | {chatMedian:F0} | +{chatMedian - bareMedian:F0} ms ({chatMedian / bareMedian:F2}×) |");
+        Console.WriteLine();
+        Console.WriteLine($"| Streamed chat of {StreamTokens} tokens in a fresh pwsh | µs/token |");
+        Console.WriteLine("| --- | ---: |");
+        Console.WriteLine($"| First (JIT included) | {perToken[0]:F1} |");
+        Console.WriteLine($"| Second (warm) | {perToken[1]:F1} |");
+        Console.WriteLine();
+        Console.WriteLine($"Import + first chat over bare pwsh: {(chatMedian - bareMedian) / 1000:F2} s (target: at most 0.35 s).");
+        return 0;
+    }
+
+    private static double Time(string pwsh, string command)
+    {
+        var clock = Stopwatch.StartNew();
+        Output(pwsh, command);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static List<string> Output(string pwsh, string command)
+    {
+        var info = new ProcessStartInfo(pwsh) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-NoProfile", "-NonInteractive", "-Command", command }) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"pwsh failed ({process.ExitCode}): {stderr.Result}");
+        return lines;
+    }
+
+    /// <summary>The pwsh executable itself ($PSHOME), so the dotnet muxer's start-up is not counted.</summary>
+    private static string FindPwsh(string root)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+            foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" }) info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var home = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            var path = Path.Combine(home, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+            if (process.ExitCode == 0 && File.Exists(path)) return path;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+        return "pwsh";
+    }
+
+    private static string? Option(IReadOnlyList<string> args, string name)
+    {
+        for (var i = 0; i < args.Count - 1; i++)
+            if (args[i] == name) return args[i + 1];
+        return null;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PsLlm.sln"))) return dir.FullName;
+        throw new InvalidOperationException("PsLlm.sln not found above " + AppContext.BaseDirectory);
+    }
+}
