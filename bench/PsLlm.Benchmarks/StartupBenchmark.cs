@@ -55,15 +55,17 @@ public static class StartupBenchmark
             chatTimes.Add(Time(pwsh, chat));
         }
 
-        var stream = $"""
-            Import-Module '{module}'
-            $c = New-LlmClient -Endpoint '{url}' -Model m -MaxRetries 0
-            foreach ($i in 1, 2) {{
-                $null = Invoke-RestMethod -Method Post -Uri '{url[..^3]}/_admin/replies' -ContentType 'application/json' -Body ('[{{"tokens":[' + ((1..{StreamTokens} | ForEach-Object {{ '"t "' }}) -join ',') + ']}}]')
+        var admin = url[..^"/v1".Length] + "/_admin/replies";
+        var stream = $$"""
+            Import-Module '{{module}}'
+            $c = New-LlmClient -Endpoint '{{url}}' -Model m -MaxRetries 0
+            $reply = '[{"tokens":[' + ((1..{{StreamTokens}} | ForEach-Object { '"t "' }) -join ',') + ']}]'
+            foreach ($i in 1, 2) {
+                $null = Invoke-RestMethod -Method Post -Uri '{{admin}}' -ContentType 'application/json' -Body $reply
                 $w = [Diagnostics.Stopwatch]::StartNew()
-                Invoke-LlmChat 'x' -Client $c -Stream | ForEach-Object {{ }}
-                '{{0:F1}}' -f ($w.Elapsed.TotalMilliseconds * 1000 / {StreamTokens})
-            }}
+                Invoke-LlmChat 'x' -Client $c -Stream | ForEach-Object { }
+                '{0:F1}' -f ($w.Elapsed.TotalMilliseconds * 1000 / {{StreamTokens}})
+            }
             """;
         var perToken = Output(pwsh, stream).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
 
