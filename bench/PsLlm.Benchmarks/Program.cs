@@ -10,6 +10,7 @@ namespace PsLlm.Benchmarks;
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks                            # default job, much longer
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --filter '*Dispatch*' --job short
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --startup                # fresh pwsh: import + first chat
+/// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --pipeline               # -Stream | ForEach-Object against PowerShell's floor
 /// </code>
 /// Without --filter every benchmark runs (instead of BenchmarkDotNet's interactive prompt).
 /// --quick is --job quick. Other arguments go to BenchmarkDotNet.
@@ -21,6 +22,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Contains("--startup")) return StartupBenchmark.Run(args);
+        if (args.Contains("--pipeline")) return PipelineBenchmark.Run(args);
         var rest = new List<string>();
         var job = BenchConfig.Named("default")!;
         for (var i = 0; i < args.Length; i++)

@@ -20,15 +20,9 @@ public static class StartupBenchmark
 
     public static int Run(IReadOnlyList<string> args)
     {
-        var runs = int.Parse(Option(args, "--runs") ?? "15", CultureInfo.InvariantCulture);
-        var root = RepositoryRoot();
-        var module = Path.GetFullPath(Option(args, "--module") ?? Path.Combine(root, "out", "PsLlm"));
-        if (!File.Exists(Path.Combine(module, "PsLlm.psd1")))
-        {
-            Console.Error.WriteLine($"No built module at {module}: run ./build.ps1 first.");
-            return 1;
-        }
-        var pwsh = Option(args, "--pwsh") ?? Environment.GetEnvironmentVariable("PSLLM_PWSH") ?? FindPwsh(root);
+        var runs = int.Parse(PwshProcess.Option(args, "--runs") ?? "15", CultureInfo.InvariantCulture);
+        if (PwshProcess.Module(args) is not { } module) return 1;
+        var pwsh = PwshProcess.Find(args);
         var server = FakeOpenAIServer.StartAsync().GetAwaiter().GetResult();
         try
         {
@@ -45,14 +39,14 @@ public static class StartupBenchmark
 
         var bare = "$x = 1";
         var chat = $"Import-Module '{module}'; $null = Invoke-LlmChat 'hi' -Client (New-LlmClient -Endpoint '{url}' -Model m -MaxRetries 0)";
-        Time(pwsh, bare);   // warm the disk cache for both
-        Time(pwsh, chat);
+        PwshProcess.Time(pwsh, bare);   // warm the disk cache for both
+        PwshProcess.Time(pwsh, chat);
         var bareTimes = new List<double>();
         var chatTimes = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            bareTimes.Add(Time(pwsh, bare));
-            chatTimes.Add(Time(pwsh, chat));
+            bareTimes.Add(PwshProcess.Time(pwsh, bare));
+            chatTimes.Add(PwshProcess.Time(pwsh, chat));
         }
 
         var admin = url[..^"/v1".Length] + "/_admin/replies";
@@ -67,10 +61,10 @@ public static class StartupBenchmark
                 '{0:F1}' -f ($w.Elapsed.TotalMilliseconds * 1000 / {{StreamTokens}})
             }
             """;
-        var perToken = Output(pwsh, stream).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
+        var perToken = PwshProcess.Output(pwsh, stream).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
 
-        var bareMedian = Median(bareTimes);
-        var chatMedian = Median(chatTimes);
+        var bareMedian = PwshProcess.Median(bareTimes);
+        var chatMedian = PwshProcess.Median(chatTimes);
         Console.WriteLine();
         Console.WriteLine($"pwsh: {pwsh}");
         Console.WriteLine($"| Case ({runs} runs each, medians) | ms | over bare pwsh |");
@@ -85,63 +79,5 @@ public static class StartupBenchmark
         Console.WriteLine();
         Console.WriteLine($"Import + first chat over bare pwsh: {(chatMedian - bareMedian) / 1000:F2} s (target: at most 0.35 s).");
         return 0;
-    }
-
-    private static double Time(string pwsh, string command)
-    {
-        var clock = Stopwatch.StartNew();
-        Output(pwsh, command);
-        return clock.Elapsed.TotalMilliseconds;
-    }
-
-    private static List<string> Output(string pwsh, string command)
-    {
-        var info = new ProcessStartInfo(pwsh) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-NoProfile", "-NonInteractive", "-Command", command }) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"pwsh failed ({process.ExitCode}): {stderr.Result}");
-        return lines;
-    }
-
-    /// <summary>The pwsh executable itself ($PSHOME), so the dotnet muxer's start-up is not counted.</summary>
-    private static string FindPwsh(string root)
-    {
-        try
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-            foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" }) info.ArgumentList.Add(a);
-            using var process = Process.Start(info)!;
-            var home = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            var path = Path.Combine(home, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
-            if (process.ExitCode == 0 && File.Exists(path)) return path;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-        }
-        return "pwsh";
-    }
-
-    private static string? Option(IReadOnlyList<string> args, string name)
-    {
-        for (var i = 0; i < args.Count - 1; i++)
-            if (args[i] == name) return args[i + 1];
-        return null;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PsLlm.sln"))) return dir.FullName;
-        throw new InvalidOperationException("PsLlm.sln not found above " + AppContext.BaseDirectory);
     }
 }

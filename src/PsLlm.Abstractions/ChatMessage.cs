@@ -33,6 +33,11 @@ public sealed class ChatMessage
     public string? ToolCallId { get; init; }
     /// <summary>For a tool message: the tool's name.</summary>
     public string? Name { get; init; }
+    /// <summary>
+    /// For an assistant message: object-valued fields the server attached that PsLlm does not
+    /// interpret, each as raw JSON text; sent back verbatim with the message.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ProviderFields { get; init; } = ToolCall.NoFields;
 
     public override string ToString() => ToolCalls.Count > 0
         ? $"{Role}: {string.Join(", ", ToolCalls)}"

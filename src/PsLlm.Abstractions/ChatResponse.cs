@@ -4,6 +4,11 @@ namespace PsLlm;
 public sealed class ChatResponse
 {
     public string Text { get; init; } = string.Empty;
+    /// <summary>
+    /// The model's reasoning (reasoning_content, reasoning or thinking parts), when the server
+    /// sends it; null when none. Never part of <see cref="Text"/> nor of session history.
+    /// </summary>
+    public string? Reasoning { get; init; }
     /// <summary>The model that answered, as reported by the server.</summary>
     public string Model { get; init; } = string.Empty;
     /// <summary>stop, length, content_filter, tool_calls, … ; empty when the stream ended without one.</summary>

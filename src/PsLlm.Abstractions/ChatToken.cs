@@ -7,7 +7,9 @@ namespace PsLlm;
 public sealed class ChatToken
 {
     public string Text { get; init; } = string.Empty;
-    /// <summary>Zero-based position in the answer.</summary>
+    /// <summary>Text (part of the answer) or Reasoning (the model's thinking, shown only when asked for).</summary>
+    public ChatTokenKind Kind { get; init; }
+    /// <summary>Zero-based position in the answer (or in the reasoning, for a reasoning token).</summary>
     public int Index { get; init; }
     /// <summary>The LLM run the token belongs to.</summary>
     public Guid RunId { get; init; }

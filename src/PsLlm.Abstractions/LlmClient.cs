@@ -27,7 +27,8 @@ public sealed class LlmClient : LlmEventSource
         TimeSpan? timeout = null,
         int maxRetries = 2,
         IDictionary<string, string>? headers = null,
-        IEnumerable<CallbackHandler>? callbacks = null)
+        IEnumerable<CallbackHandler>? callbacks = null,
+        TimeSpan? maxRetryDelay = null)
     {
         Endpoint = endpoint;
         ApiKey = apiKey?.Copy();
@@ -37,6 +38,7 @@ public sealed class LlmClient : LlmEventSource
         Project = project;
         Timeout = timeout;
         MaxRetries = maxRetries;
+        MaxRetryDelay = maxRetryDelay ?? DefaultMaxRetryDelay;
         _headers = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
         _callbacks = new List<CallbackHandler>(callbacks ?? Array.Empty<CallbackHandler>());
     }
@@ -47,10 +49,21 @@ public sealed class LlmClient : LlmEventSource
     public string Model { get; }
     public string? Organization { get; }
     public string? Project { get; }
-    /// <summary>Per network operation; null for the SDK's default.</summary>
+    /// <summary>
+    /// How long to wait for the response headers, and the longest silence between two chunks of a
+    /// streamed answer; null for the SDK's default (100 seconds).
+    /// </summary>
     public TimeSpan? Timeout { get; }
     /// <summary>How often a failed request (429, 5xx, connection) is retried.</summary>
     public int MaxRetries { get; }
+    /// <summary>
+    /// The longest wait before a retry. A server that asks for longer (Retry-After) fails the chat
+    /// at once with LlmRateLimited and the time it asked for, instead of keeping it waiting.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; }
+
+    /// <summary>What <see cref="MaxRetryDelay"/> is when not given: one minute.</summary>
+    public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromSeconds(60);
     /// <summary>Whether an API key was given (the key itself is never shown).</summary>
     public bool HasApiKey => ApiKey is not null && ApiKey.Length > 0;
     /// <summary>Names of the extra request headers; values are withheld because they may be secrets.</summary>

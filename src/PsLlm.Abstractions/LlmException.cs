@@ -24,6 +24,12 @@ public class LlmException : Exception
     public TimeSpan? RetryAfter { get; init; }
     /// <summary>The parameter or input at fault, for input errors.</summary>
     public string? ParameterName { get; init; }
+    /// <summary>
+    /// For an answer that was not what a chat server sends (an HTML error page from a proxy, plain
+    /// text): the body as it came (its first 64 KB, secrets removed); the message quotes only its
+    /// title or first line.
+    /// </summary>
+    public string? ResponseBody { get; init; }
     /// <summary>What the user can do about it.</summary>
     public string? RecommendedAction { get; init; }
     /// <summary>Text streamed before the failure (empty when none).</summary>

@@ -14,6 +14,15 @@ public sealed class ToolCall
     public string Name { get; }
     /// <summary>The arguments as JSON text, as the model wrote them.</summary>
     public string Arguments { get; }
+    /// <summary>
+    /// Fields the server attached to the call that PsLlm does not interpret (Gemini's
+    /// <c>extra_content</c> with its thought signature), each as raw JSON text. They are sent back
+    /// verbatim with the call in the follow-up request and kept in session history.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ProviderFields { get; init; } = NoFields;
+
+    /// <summary>An empty set of provider fields.</summary>
+    public static IReadOnlyDictionary<string, string> NoFields { get; } = new Dictionary<string, string>();
 
     public override string ToString() => $"{Name}({Arguments})";
 }

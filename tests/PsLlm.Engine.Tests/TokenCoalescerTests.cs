@@ -49,6 +49,29 @@ public sealed class TokenCoalescerTests
     }
 
     [Fact]
+    public void ReasoningAndAnswerNeverShareABatch()
+    {
+        var coalescer = new TokenCoalescer(TimeSpan.FromHours(1), clock: () => _now);
+        Assert.NotNull(coalescer.Add(Reasoning(0, "think")));   // the first token leads
+        Assert.Null(coalescer.Add(Reasoning(1, "ing")));
+        Assert.Equal(ChatTokenKind.Reasoning, coalescer.PendingKind);
+        Assert.Throws<InvalidOperationException>(() => coalescer.Add(Token(0, "answer")));
+        var reasoning = coalescer.Flush()!;
+        Assert.Equal((ChatTokenKind.Reasoning, ChatTokenKind.Reasoning, "ing"), (reasoning.TokenKind, reasoning.Chunk.Kind, reasoning.Token));
+        Assert.Null(coalescer.Add(Token(0, "answer")));
+        Assert.Equal(ChatTokenKind.Text, coalescer.Flush()!.TokenKind);
+    }
+
+    private LlmNewTokenEvent Reasoning(int index, string text) => new()
+    {
+        Token = text,
+        Index = index,
+        TokenKind = ChatTokenKind.Reasoning,
+        Chunk = new ChatToken { Text = text, Index = index, Kind = ChatTokenKind.Reasoning },
+        Timestamp = _now,
+    };
+
+    [Fact]
     public void NewLineAndSizeReleaseABatch()
     {
         var coalescer = new TokenCoalescer(TimeSpan.FromHours(1), maxChars: 5, clock: () => _now);

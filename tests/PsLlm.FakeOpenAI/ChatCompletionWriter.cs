@@ -156,6 +156,11 @@ internal sealed class ChatCompletionWriter
             {
                 return;
             }
+
+            if (_reply.StallAfterTokens == sent)
+            {
+                await DelayAsync(_reply.StallMs, cancellationToken);
+            }
         }
 
         await sse.WriteDataAsync(Chunk(new JsonObject(), _reply.FinishReason), cancellationToken);

@@ -209,6 +209,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
+        if (reply?.Dialect is { } dialect)
+        {
+            await Dialects.DialectWriter.WriteAsync(context, Dialects.DialectLibrary.Get(dialect), chat.Stream, cancellationToken);
+            return;
+        }
+
         var sequence = Interlocked.Increment(ref _completionSequence);
         if (reply is null && Recordings.Match(body) is { } entry)
         {

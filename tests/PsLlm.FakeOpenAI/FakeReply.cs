@@ -42,6 +42,11 @@ public sealed partial class FakeReply
     /// For non-streamed requests any value aborts before the body is written.</summary>
     public int? DisconnectAfterTokens { get; set; }
 
+    /// <summary>After this many token chunks the stream goes silent for <see cref="StallMs"/>, then goes on.</summary>
+    public int? StallAfterTokens { get; set; }
+
+    public int StallMs { get; set; }
+
     public List<FakeToolCall>? ToolCalls { get; set; }
 
     /// <summary>Defaults to <c>tool_calls</c> when <see cref="ToolCalls"/> is non-empty, otherwise <c>stop</c>.</summary>
@@ -63,6 +68,12 @@ public sealed partial class FakeReply
     public bool RejectStreamOptions { get; set; }
 
     public string? Refusal { get; set; }
+
+    /// <summary>
+    /// The id of a <see cref="Dialects.DialectCase"/>: the reply is that real server's bytes (its
+    /// plain or streamed variant, as the request asks) instead of a generated answer.
+    /// </summary>
+    public string? Dialect { get; set; }
 
     internal IReadOnlyList<string> ResolveTokens() => Tokens ?? SplitIntoTokens(Text);
 

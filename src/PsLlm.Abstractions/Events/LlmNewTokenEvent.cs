@@ -10,8 +10,13 @@ public sealed class LlmNewTokenEvent : LlmEvent
     public int Index { get; init; }
     /// <summary>How many tokens this event carries: 1, or more when coalesced for engine events.</summary>
     public int Count { get; init; } = 1;
+    /// <summary>
+    /// Text or Reasoning. (<see cref="LlmEvent.Kind"/> is the event's own kind, LlmNewToken, as on
+    /// every event.)
+    /// </summary>
+    public ChatTokenKind TokenKind { get; init; }
     /// <summary>The token as written to the pipeline by -Stream.</summary>
     public ChatToken Chunk { get; init; } = null!;
     public override void DispatchTo(CallbackHandler handler) => handler.OnLlmNewToken(this);
-    public override string Summary => $"#{Index} {Clip(Token)}";
+    public override string Summary => TokenKind == ChatTokenKind.Reasoning ? $"#{Index} (reasoning) {Clip(Token)}" : $"#{Index} {Clip(Token)}";
 }

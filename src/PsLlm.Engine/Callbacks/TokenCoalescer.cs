@@ -31,6 +31,9 @@ public sealed class TokenCoalescer
     /// <summary>Adds a token; returns a coalesced event when a batch is due, otherwise null.</summary>
     public LlmNewTokenEvent? Add(LlmNewTokenEvent token)
     {
+        // Reasoning and answer never share an event: the caller releases the batch when the kind changes.
+        if (_first is not null && _first.TokenKind != token.TokenKind)
+            throw new InvalidOperationException("The pending batch holds tokens of another kind: Flush() it first (see PendingKind).");
         _first ??= token;
         _text.Append(token.Token);
         _count++;
@@ -43,6 +46,9 @@ public sealed class TokenCoalescer
         return Flush();
     }
 
+    /// <summary>The kind of the tokens waiting in the batch; null when none wait.</summary>
+    public ChatTokenKind? PendingKind => _first?.TokenKind;
+
     /// <summary>Releases whatever is pending (call at LlmEnd/LlmError); null when nothing is.</summary>
     public LlmNewTokenEvent? Flush()
     {
@@ -53,7 +59,8 @@ public sealed class TokenCoalescer
             Token = _text.ToString(),
             Index = first.Index,
             Count = _count,
-            Chunk = new ChatToken { Text = _text.ToString(), Index = first.Index, RunId = first.Chunk?.RunId ?? first.RunId, Elapsed = first.Chunk?.Elapsed ?? TimeSpan.Zero },
+            TokenKind = first.TokenKind,
+            Chunk = new ChatToken { Text = _text.ToString(), Index = first.Index, Kind = first.TokenKind, RunId = first.Chunk?.RunId ?? first.RunId, Elapsed = first.Chunk?.Elapsed ?? TimeSpan.Zero },
             Timestamp = first.Timestamp,
         };
         merged.Stamp(first.RunId, first.ParentRunId, first.Tags, first.Metadata);

@@ -1,6 +1,6 @@
 namespace PsLlm.Engine.Chat;
 
-/// <summary>One chat as the cmdlets describe it, before it is turned into an SDK request.</summary>
+/// <summary>One chat as the cmdlets describe it, before it is written as a request body.</summary>
 public sealed class ChatRequest
 {
     /// <summary>The new user message.</summary>
@@ -48,6 +48,20 @@ public sealed class ChatRequest
     public ChatMessage? BuildSystem() =>
         SystemParts is { Count: > 0 } ? new ChatMessage("system", SystemParts)
         : string.IsNullOrEmpty(System) ? null : new ChatMessage("system", System);
+
+    /// <summary>The parameters as LangChain reports them in on_chat_model_start (no credentials).</summary>
+    public IReadOnlyDictionary<string, object?> InvocationParameters(string model)
+    {
+        var parameters = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model, ["stream"] = Stream };
+        if (Temperature is { } t) parameters["temperature"] = t;
+        if (TopP is { } p) parameters["top_p"] = p;
+        if (MaxTokens is { } m) parameters["max_tokens"] = m;
+        if (Stop.Count > 0) parameters["stop"] = Stop.ToArray();
+        if (Seed is { } s) parameters["seed"] = s;
+        if (ReasoningEffort is { } e) parameters["reasoning_effort"] = e;
+        if (ResponseFormat is { } f) parameters["response_format"] = f.Kind;
+        return parameters;
+    }
 
     /// <summary>The messages sent without a session, in order: system, history, prompt.</summary>
     public IReadOnlyList<ChatMessage> BuildMessages()

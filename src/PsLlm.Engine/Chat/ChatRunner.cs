@@ -1,10 +1,11 @@
 using System.ClientModel;
-using System.Collections.Concurrent;
+using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using PsLlm.Engine.Callbacks;
 using PsLlm.Engine.Tools;
 using PsLlm.Engine.Transport;
+using PsLlm.Engine.Wire;
 
 namespace PsLlm.Engine.Chat;
 
@@ -76,7 +77,7 @@ public sealed class ChatRunner
                     llm.Raise(new ChatModelStartEvent
                     {
                         Messages = messages.ToArray(),
-                        InvocationParameters = SdkMapping.InvocationParameters(request, model),
+                        InvocationParameters = request.InvocationParameters(model),
                         Model = model,
                         Endpoint = EndpointRules.Display(_client.Endpoint),
                     });
@@ -84,7 +85,7 @@ public sealed class ChatRunner
                     Execute(request, model, messages, connection, llm, state, options, cancellationToken);
                     turn.CountRound(state.Usage);
                     final = state.ToolCalls.Count == 0;
-                    if (final) turn.AddAnswer(new ChatMessage("assistant", state.Text));
+                    if (final) turn.AddAnswer(state.ToAssistantMessage());
                     // LlmEnd describes this model call alone (its usage and duration), so handlers that
                     // add up LlmEnd never count a tool chat twice; a one-call chat's is the whole response.
                     roundResponse = final && turn.Rounds == 1
@@ -107,7 +108,7 @@ public sealed class ChatRunner
                     return response;
                 }
 
-                var assistant = new ChatMessage("assistant", state.Text) { ToolCalls = state.ToolCalls };
+                var assistant = state.ToAssistantMessage();
                 messages.Add(assistant);
                 turn.AddToolRound(assistant);
                 if (turn.ToolRounds > request.MaxToolRounds)
@@ -161,11 +162,12 @@ public sealed class ChatRunner
         while (true)
         {
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var queue = new BlockingCollection<StreamItem>(options.QueueCapacity);
-            var producer = Task.Run(() => Produce(request, model, messages, connection, queue, attempt.Token), CancellationToken.None);
+            using var queue = new RunQueue(options.QueueCapacity);
+            var body = ChatRequestWriter.Write(request, model, messages, streamUsage: request.Stream && !_client.StreamUsageUnsupported);
+            var producer = Task.Run(() => Produce(request.Stream, body, connection, queue, attempt.Token), CancellationToken.None);
             try
             {
-                Drain(queue, llm, state, options, cancellationToken);
+                Drain(queue, producer, llm, state, options, request.Stream, cancellationToken);
                 return;
             }
             catch (ClientResultException rejected) when (IsStreamUsageRejection(rejected, request, state))
@@ -186,35 +188,36 @@ public sealed class ChatRunner
         && rejected.Status is 400 or 422
         && (rejected.GetRawResponse()?.Content?.ToString() ?? rejected.Message).Contains("stream_options", StringComparison.OrdinalIgnoreCase);
 
-    private static void Drain(BlockingCollection<StreamItem> queue, CallbackManager llm, ChatRunState state, RunOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes what the reader queued, a batch at a time, and raises its events; pumps PowerShell's
+    /// event queue after each batch and while waiting. Returns when the reader has finished.
+    /// </summary>
+    private static void Drain(RunQueue queue, Task producer, CallbackManager llm, ChatRunState state, RunOptions options, bool streamed, CancellationToken cancellationToken)
     {
-        var poll = (int)options.PollInterval.TotalMilliseconds;
+        var batch = new List<StreamItem>();
         while (true)
         {
-            if (!queue.TryTake(out var item, poll, cancellationToken))
-            {
-                options.Pump?.Pump();
-                if (queue.IsCompleted) return;
-                continue;
-            }
-            Apply(item, llm, state);
+            queue.TakeBatch(batch, options.PollInterval, cancellationToken);
+            foreach (var item in batch) Apply(item, llm, state, streamed);
             options.Pump?.Pump();
+            if (queue.IsDone)
+            {
+                // The reader also finishes, quietly, when it is stopped: a stopped run is not a finished one.
+                cancellationToken.ThrowIfCancellationRequested();
+                return;
+            }
+            // A reader that could not even start (nothing queued, never completed) must not hang the run.
+            if (batch.Count == 0 && producer.IsCompleted && !queue.IsDone && producer.Exception is { } broken)
+                ExceptionDispatchInfo.Capture(broken.InnerException ?? broken).Throw();
         }
     }
 
-    private static void Apply(StreamItem item, CallbackManager llm, ChatRunState state)
+    private static void Apply(StreamItem item, CallbackManager llm, ChatRunState state, bool streamed)
     {
         switch (item)
         {
             case TokenItem token:
-                var index = state.TokenCount;
-                state.AddToken(token.Text, token.Elapsed);
-                llm.Raise(new LlmNewTokenEvent
-                {
-                    Token = token.Text,
-                    Index = index,
-                    Chunk = new ChatToken { Text = token.Text, Index = index, RunId = llm.RunId, Elapsed = token.Elapsed },
-                });
+                RaiseToken(llm, state, token.Text, token.Kind, token.Elapsed);
                 break;
             case ResponseInfoItem info:
                 if (info.ResponseId.Length > 0) state.ResponseId = info.ResponseId;
@@ -230,7 +233,17 @@ public sealed class ChatRunner
                 state.Usage = usage.Usage;
                 break;
             case CompletionItem done:
-                state.SetText(done.Text);
+                // A streamed request answered with one JSON body still shows its text as tokens.
+                if (streamed)
+                {
+                    if (done.Reasoning is { Length: > 0 } thought) RaiseToken(llm, state, thought, ChatTokenKind.Reasoning, done.Elapsed);
+                    if (done.Text.Length > 0) RaiseToken(llm, state, done.Text, ChatTokenKind.Text, done.Elapsed);
+                }
+                else
+                {
+                    state.SetText(done.Text);
+                    state.SetReasoning(done.Reasoning);
+                }
                 if (done.Refusal is { Length: > 0 }) state.AddRefusal(done.Refusal);
                 state.FinishReason = done.FinishReason;
                 state.Usage = done.Usage;
@@ -249,56 +262,40 @@ public sealed class ChatRunner
             case ToolCallsItem calls:
                 state.ToolCalls = calls.Calls;
                 break;
+            case MessageFieldsItem fields:
+                state.MessageFields = fields.Fields;
+                break;
             case ErrorItem error:
                 ExceptionDispatchInfo.Capture(error.Error).Throw();
                 break;
         }
     }
 
-    private static async Task Produce(
-        ChatRequest request, string model, IReadOnlyList<ChatMessage> messages, LlmConnection connection,
-        BlockingCollection<StreamItem> queue, CancellationToken token)
+    private static void RaiseToken(CallbackManager llm, ChatRunState state, string text, ChatTokenKind kind, TimeSpan elapsed)
+    {
+        var index = state.AddToken(text, kind, elapsed);
+        llm.Raise(new LlmNewTokenEvent
+        {
+            Token = text,
+            Index = index,
+            TokenKind = kind,
+            Chunk = new ChatToken { Text = text, Index = index, Kind = kind, RunId = llm.RunId, Elapsed = elapsed },
+        });
+    }
+
+    /// <summary>Sends the request and reads the answer on a background task; everything it learns goes to the queue.</summary>
+    private static async Task Produce(bool stream, BinaryData body, LlmConnection connection, RunQueue queue, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        RetryNotice.Current = notice => queue.Add(new RetryItem(clock.Elapsed, notice), token);
+        RetryNotice.Current = notice => queue.AddFinal(new RetryItem(clock.Elapsed, notice));
         try
         {
-            var chat = connection.Chat(model);
-            var sdkMessages = SdkMapping.ToSdk(messages);
-            var options = SdkMapping.ToOptions(request);
-            if (request.Stream)
-            {
-                var announced = false;
-                var toolCalls = new ToolCallAccumulator();
-                await foreach (var update in chat.CompleteChatStreamingAsync(sdkMessages, options, token).ConfigureAwait(false))
-                {
-                    if (!announced && (!string.IsNullOrEmpty(update.CompletionId) || !string.IsNullOrEmpty(update.Model)))
-                    {
-                        queue.Add(new ResponseInfoItem(clock.Elapsed, update.CompletionId ?? string.Empty, update.Model ?? string.Empty), token);
-                        announced = true;
-                    }
-                    foreach (var part in update.ContentUpdate)
-                        if (!string.IsNullOrEmpty(part.Text)) queue.Add(new TokenItem(clock.Elapsed, part.Text), token);
-                    if (!string.IsNullOrEmpty(update.RefusalUpdate)) queue.Add(new RefusalItem(clock.Elapsed, update.RefusalUpdate), token);
-                    if (update.FinishReason is not null) queue.Add(new FinishItem(clock.Elapsed, SdkMapping.FinishReason(update.FinishReason)), token);
-                    if (update.Usage is not null) queue.Add(new UsageItem(clock.Elapsed, SdkMapping.Usage(update.Usage)!), token);
-                    if (update.ToolCallUpdates.Count > 0) toolCalls.Add(update.ToolCallUpdates);
-                }
-                if (!toolCalls.IsEmpty) queue.Add(new ToolCallsItem(clock.Elapsed, toolCalls.Build()), token);
-            }
-            else
-            {
-                var completion = (await chat.CompleteChatAsync(sdkMessages, options, token).ConfigureAwait(false)).Value;
-                queue.Add(new CompletionItem(
-                    clock.Elapsed,
-                    SdkMapping.Text(completion.Content),
-                    completion.Refusal,
-                    SdkMapping.FinishReason(completion.FinishReason),
-                    SdkMapping.Usage(completion.Usage),
-                    completion.Id ?? string.Empty,
-                    completion.Model ?? string.Empty), token);
-                if (completion.ToolCalls.Count > 0) queue.Add(new ToolCallsItem(clock.Elapsed, SdkMapping.ToolCalls(completion.ToolCalls)), token);
-            }
+            var options = new RequestOptions { BufferResponse = !stream, CancellationToken = token };
+            var result = await connection.Chat.CompleteChatAsync(BinaryContent.Create(body), options).ConfigureAwait(false);
+            using var response = result.GetRawResponse();
+            var reader = new ChatResponseReader(queue, clock, connection.Redactor);
+            var content = stream ? response.ContentStream ?? Stream.Null : response.Content.ToStream();
+            await reader.ReadAsync(content, stream ? connection.StreamIdleTimeout : null, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -306,12 +303,12 @@ public sealed class ChatRunner
         }
         catch (Exception error)
         {
-            try { queue.Add(new ErrorItem(clock.Elapsed, error), token); }
-            catch (OperationCanceledException) { }
+            queue.AddFinal(new ErrorItem(clock.Elapsed, error));
         }
         finally
         {
-            queue.CompleteAdding();
+            RetryNotice.Current = null;
+            queue.Complete();
         }
     }
 

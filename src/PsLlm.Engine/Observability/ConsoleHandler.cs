@@ -8,7 +8,10 @@ namespace PsLlm.Engine.Observability;
 /// calls, and the usage of each answer. It writes synchronously on the chat's thread, because
 /// tokens must appear live and in order and a console write is quick; it holds no queue.
 /// </summary>
-/// <remarks>Only streamed chats have tokens; a chat without -Stream shows just the headers and usage.</remarks>
+/// <remarks>
+/// Only streamed chats have tokens; a chat without -Stream shows just the headers and usage.
+/// Reasoning tokens are shown dimmed (dark grey), and the answer starts on a new line after them.
+/// </remarks>
 public sealed class ConsoleHandler : CallbackHandler
 {
     /// <summary>Tool output and arguments are clipped to this many characters so a large result stays readable.</summary>
@@ -17,6 +20,7 @@ public sealed class ConsoleHandler : CallbackHandler
     private readonly IConsoleSink _sink;
     private readonly object _gate = new();
     private bool _midLine;
+    private bool _inReasoning;
 
     public ConsoleHandler(IConsoleSink sink) => _sink = sink ?? throw new ArgumentNullException(nameof(sink));
 
@@ -61,7 +65,11 @@ public sealed class ConsoleHandler : CallbackHandler
     public override void OnLlmNewToken(LlmNewTokenEvent e)
     {
         if (!ShowTokens || e.Token.Length == 0) return;
-        Write(e.Token, null);
+        var reasoning = e.TokenKind == ChatTokenKind.Reasoning;
+        // The answer starts on a line of its own after the reasoning.
+        if (_inReasoning && !reasoning) EndLine();
+        _inReasoning = reasoning;
+        Write(e.Token, reasoning ? ConsoleColor.DarkGray : null);
         _midLine = !e.Token.EndsWith('\n');
     }
 

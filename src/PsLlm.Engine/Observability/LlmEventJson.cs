@@ -90,6 +90,7 @@ public static class LlmEventJson
             case LlmNewTokenEvent s:
                 w.WriteNumber("index", s.Index);
                 w.WriteNumber("count", s.Count);
+                w.WriteString("tokenKind", s.TokenKind == ChatTokenKind.Reasoning ? "reasoning" : "text");
                 WriteText(w, "token", s.Token, excludeContent);
                 if (s.Chunk is { } chunk) w.WriteNumber("elapsedMs", Milliseconds(chunk.Elapsed));
                 break;
@@ -198,6 +199,7 @@ public static class LlmEventJson
         }
         w.WriteStartObject(name);
         WriteText(w, "text", response.Text, excludeContent);
+        if (response.Reasoning is { } reasoning) WriteText(w, "reasoning", reasoning, excludeContent);
         if (response.Refusal is { } refusal) WriteText(w, "refusal", refusal, excludeContent);
         w.WriteString("model", response.Model);
         w.WriteString("finishReason", response.FinishReason);

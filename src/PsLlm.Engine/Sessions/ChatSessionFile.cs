@@ -26,7 +26,9 @@ namespace PsLlm.Engine.Sessions;
 ///   ]
 /// }
 /// </code>
-/// A message sent as several text parts has "content" as an array of strings. Unknown
+/// A message sent as several text parts has "content" as an array of strings. A tool call or an
+/// assistant message may have "providerFields": what the server attached that must be sent back
+/// (Gemini's <c>{"extra_content": {"google": {"thought_signature": "…"}}}</c>), kept verbatim. Unknown
 /// properties are ignored, so version 1 can gain optional fields. The session's client is not
 /// saved at all: no key, header, endpoint or other credential ever reaches the file; the importer
 /// names a client (or the default one applies). Token usage is not saved either.
@@ -155,9 +157,24 @@ public static class ChatSessionFile
                 json.WriteString("id", call.Id);
                 json.WriteString("name", call.Name);
                 json.WriteString("arguments", call.Arguments);
+                WriteProviderFields(json, call.ProviderFields);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+        }
+        WriteProviderFields(json, message.ProviderFields);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Fields a server attached (Gemini's thought signatures), kept as they came so they can be sent back.</summary>
+    private static void WriteProviderFields(Utf8JsonWriter json, IReadOnlyDictionary<string, string> fields)
+    {
+        if (fields.Count == 0) return;
+        json.WriteStartObject("providerFields");
+        foreach (var (name, raw) in fields)
+        {
+            json.WritePropertyName(name);
+            json.WriteRawValue(raw);
         }
         json.WriteEndObject();
     }

@@ -143,10 +143,19 @@ internal static class ChatSessionFileReader
                     text = RequiredString(item, "content", $"{where}.content");
                     break;
             }
+            var fields = ProviderFields(item, where);
             return parts is null
-                ? new ChatMessage(role, text) { ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name }
-                : new ChatMessage(role, parts) { ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name };
+                ? new ChatMessage(role, text) { ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name, ProviderFields = fields }
+                : new ChatMessage(role, parts) { ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name, ProviderFields = fields };
         }
+
+        /// <summary>"providerFields": an object of raw JSON values a server attached, kept verbatim.</summary>
+        private IReadOnlyDictionary<string, string> ProviderFields(JsonObject item, string where) => item["providerFields"] switch
+        {
+            null => ToolCall.NoFields,
+            JsonObject fields => fields.ToDictionary(f => f.Key, f => f.Value?.ToJsonString() ?? "null", StringComparer.Ordinal),
+            _ => throw Invalid(_path, $"{where}.providerFields is not an object"),
+        };
 
         private IReadOnlyList<ToolCall> ToolCalls(JsonObject item, string role, string where)
         {
@@ -161,7 +170,8 @@ internal static class ChatSessionFileReader
                         var at = $"{where}.toolCalls[{n}]";
                         if (calls[n] is not JsonObject call) throw Invalid(_path, $"{at} is not an object");
                         result[n] = new ToolCall(RequiredString(call, "id", $"{at}.id"), RequiredString(call, "name", $"{at}.name"),
-                            RequiredString(call, "arguments", $"{at}.arguments"));
+                            RequiredString(call, "arguments", $"{at}.arguments"))
+                        { ProviderFields = ProviderFields(call, at) };
                     }
                     return result;
                 case JsonArray:

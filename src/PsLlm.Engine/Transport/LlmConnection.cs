@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Concurrent;
 using System.Net;
 using OpenAI;
 using OpenAI.Chat;
@@ -8,14 +7,16 @@ using OpenAI.Chat;
 namespace PsLlm.Engine.Transport;
 
 /// <summary>
-/// The SDK side of an <see cref="LlmClient"/>: one OpenAIClient, a ChatClient per model and the
-/// redactor that knows the client's secrets. Built on first use and kept on the client.
+/// The SDK side of an <see cref="LlmClient"/>: the SDK's HTTP pipeline (authentication, retries,
+/// timeouts, the client's headers) behind one ChatClient whose protocol method sends the bodies
+/// PsLlm writes, and the redactor that knows the client's secrets. Built on first use and kept on
+/// the client.
 /// </summary>
 internal sealed class LlmConnection
 {
     private static readonly object Gate = new();
-    private readonly OpenAIClient _client;
-    private readonly ConcurrentDictionary<string, ChatClient> _chatClients = new(StringComparer.Ordinal);
+    /// <summary>What the SDK waits for response headers when the client sets no timeout.</summary>
+    private static readonly TimeSpan SdkDefaultTimeout = TimeSpan.FromSeconds(100);
 
     private LlmConnection(LlmClient client)
     {
@@ -26,18 +27,25 @@ internal sealed class LlmConnection
             Endpoint = client.Endpoint,
             OrganizationId = client.Organization,
             ProjectId = client.Project,
-            RetryPolicy = new RetryReportingPolicy(client.MaxRetries),
+            RetryPolicy = new RetryPolicy(client.MaxRetries, client.MaxRetryDelay),
             UserAgentApplicationId = "PsLlm",
         };
         if (client.Timeout is { } timeout) options.NetworkTimeout = timeout;
-        options.AddPolicy(new StreamUsageOptOutPolicy(client), PipelinePosition.PerCall);
         options.AddPolicy(new RequestHeaderPolicy(client.Headers, key is not null, isAzure ? key : null), PipelinePosition.BeforeTransport);
         // The SDK insists on a credential; without a key the header policy strips it again.
-        _client = new OpenAIClient(new ApiKeyCredential(key ?? "no-key"), options);
+        // The model travels in each body PsLlm writes; the ChatClient's own model is never sent.
+        Chat = new OpenAIClient(new ApiKeyCredential(key ?? "no-key"), options).GetChatClient("unused");
         Redactor = new SecretRedactor(client.Headers.Values.Append(key));
+        StreamIdleTimeout = client.Timeout ?? SdkDefaultTimeout;
     }
 
     public SecretRedactor Redactor { get; }
+
+    /// <summary>Sends chat-completions bodies through the SDK's pipeline (protocol method).</summary>
+    public ChatClient Chat { get; }
+
+    /// <summary>The longest silence between two chunks of a streamed answer.</summary>
+    public TimeSpan StreamIdleTimeout { get; }
 
     public static LlmConnection For(LlmClient client)
     {
@@ -52,6 +60,4 @@ internal sealed class LlmConnection
             return connection;
         }
     }
-
-    public ChatClient Chat(string model) => _chatClients.GetOrAdd(model, m => _client.GetChatClient(m));
 }

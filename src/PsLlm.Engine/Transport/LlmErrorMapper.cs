@@ -1,14 +1,15 @@
 using System.ClientModel;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text.Json;
+using PsLlm.Engine.Wire;
 
 namespace PsLlm.Engine.Transport;
 
 /// <summary>
 /// Turns what the SDK and the network throw into an <see cref="LlmException"/> with a kind the
 /// cmdlets map to an ErrorCategory, a stable error id, the server's own message (redacted) and
-/// the text that arrived before the failure.
+/// the text that arrived before the failure. Network failures are Connection (or Timeout); an
+/// answer that cannot be read is InvalidResponse; no raw .NET message reaches the user alone.
 /// </summary>
 public static class LlmErrorMapper
 {
@@ -20,9 +21,9 @@ public static class LlmErrorMapper
             return FromStatus(http, model, partialText, redactor);
 
         var afterText = partialText.Length > 0 ? $" after {partialText.Length} characters of the answer" : string.Empty;
-        if (Find<TimeoutException>(error) is not null || error is TaskCanceledException)
+        if (IsTimeout(error))
             return new LlmException(LlmErrorKind.Timeout, "LlmTimeout",
-                $"The server did not answer in time{afterText}.", error)
+                $"The server did not answer in time{afterText}{(Find<TimeoutException>(error) is { } timeout && !timeout.Message.StartsWith("The operation", StringComparison.Ordinal) ? ": " + timeout.Message : ".")}", error)
             { PartialText = partialText, RecommendedAction = "Raise New-LlmClient -TimeoutSec, or try again." };
 
         if (Find<IOException>(error) is not null || Find<HttpRequestException>(error) is not null
@@ -34,32 +35,41 @@ public static class LlmErrorMapper
             { PartialText = partialText, RecommendedAction = "Check that the server is running and the endpoint is right." };
         }
 
-        if (error is JsonException or FormatException or InvalidOperationException)
-            return new LlmException(LlmErrorKind.InvalidResponse, "LlmInvalidResponse",
-                $"The server's answer could not be read: {redactor.Redact(error.Message)}", error)
-            { PartialText = partialText };
-
-        return new LlmException(LlmErrorKind.Connection, "LlmRequestFailed",
-            $"The request failed: {redactor.Redact(error.Message)}", error)
+        // Anything else went wrong while reading the answer: a protocol failure, not the network's.
+        return new LlmException(LlmErrorKind.InvalidResponse, "LlmInvalidResponse",
+            $"The server's answer could not be read{afterText} ({error.GetType().Name}): {redactor.Redact(error.Message)}", error)
         { PartialText = partialText };
+    }
+
+    /// <summary>
+    /// True for a timeout anywhere in the chain, also after retries (which gather their failures
+    /// in an AggregateException): the SDK's network timeout, HttpClient's, or a stream's silence.
+    /// </summary>
+    public static bool IsTimeout(Exception error)
+    {
+        if (error is AggregateException many) return many.InnerExceptions.Count > 0 && many.InnerExceptions.All(IsTimeout);
+        return Find<TimeoutException>(error) is not null || error is TaskCanceledException;
     }
 
     private static LlmException FromStatus(ClientResultException http, string model, string partialText, SecretRedactor redactor)
     {
         var status = http.Status;
         var response = http.GetRawResponse();
-        var (serverMessage, serverCode) = ReadErrorBody(response?.Content?.ToString());
-        serverMessage = redactor.Redact(serverMessage ?? response?.ReasonPhrase ?? string.Empty);
-        TimeSpan? retryAfter = null;
-        if (response is not null && response.Headers.TryGetValue("Retry-After", out var header))
-            retryAfter = ParseRetryAfter(header ?? string.Empty);
+        var body = response?.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
+        var serverError = body.IsEmpty ? null : CompletionJson.ReadError(body.Span);
+        // Not JSON (a proxy's HTML page): its title or first line, with the whole body kept.
+        var serverMessage = redactor.Redact(serverError?.Message ?? (body.IsEmpty ? response?.ReasonPhrase ?? string.Empty : BodyPreview.Describe(body.Span)));
+        var serverCode = serverError?.Code;
+        var retryAfter = RetryPolicy.ServerWait(response);
 
         var (kind, id, what, remedy) = status switch
         {
             401 => (LlmErrorKind.Authentication, "LlmAuthenticationFailed", "The server rejected the credentials", "Check the API key (OPENAI_API_KEY or New-LlmClient -ApiKey)."),
             403 => (LlmErrorKind.PermissionDenied, "LlmPermissionDenied", "The key may not use this model or endpoint", "Check the key's project, organization and permissions."),
             404 => (LlmErrorKind.NotFound, "LlmModelNotFound", $"The model '{model}' or the endpoint was not found", "Check -Model and -Endpoint (Ollama: ollama pull <model>)."),
-            429 => (LlmErrorKind.RateLimited, "LlmRateLimited", "The server is rate limiting requests", "Wait and try again, or raise New-LlmClient -MaxRetries."),
+            429 => (LlmErrorKind.RateLimited, "LlmRateLimited", "The server is rate limiting requests", retryAfter is { } wait
+                ? $"The server asked to wait {Describe(wait)}; try again then, or raise New-LlmClient -MaxRetryDelay to let PsLlm wait that long."
+                : "Wait and try again, or raise New-LlmClient -MaxRetries."),
             >= 500 => (LlmErrorKind.ServerError, "LlmServerError", "The server failed", "Try again later."),
             _ => (LlmErrorKind.BadRequest, "LlmBadRequest", "The server rejected the request", "Check the parameters against what the server supports."),
         };
@@ -73,49 +83,14 @@ public static class LlmErrorMapper
             RetryAfter = retryAfter,
             RecommendedAction = remedy,
             PartialText = partialText,
+            ResponseBody = serverError is null && !body.IsEmpty
+                ? redactor.Redact(System.Text.Encoding.UTF8.GetString(body.Length > BodyPreview.MaxKept ? body.Span[..BodyPreview.MaxKept] : body.Span))
+                : null,
         };
     }
 
-    /// <summary>Reads OpenAI's {"error":{"message":…,"code":…}} shape; other bodies are used as text.</summary>
-    internal static (string? Message, string? Code) ReadErrorBody(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body)) return (null, null);
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error))
-            {
-                if (error.ValueKind == JsonValueKind.String) return (error.GetString(), null);
-                if (error.ValueKind == JsonValueKind.Object)
-                {
-                    var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                    var code = error.TryGetProperty("code", out var c) ? c.ValueKind switch
-                    {
-                        JsonValueKind.String => c.GetString(),
-                        JsonValueKind.Number => c.GetRawText(),
-                        _ => null,
-                    } : null;
-                    return (message, code);
-                }
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return (body.Length > 500 ? body[..500] : body, null);
-    }
-
-    internal static TimeSpan? ParseRetryAfter(string value)
-    {
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-            return TimeSpan.FromSeconds(seconds);
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-        {
-            var wait = when - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
-    }
+    private static string Describe(TimeSpan wait) =>
+        wait.TotalHours >= 1 ? $"{wait.TotalHours:0.#} hours" : wait.TotalMinutes >= 1 ? $"{wait.TotalMinutes:0.#} minutes" : $"{wait.TotalSeconds:0.#} seconds";
 
     private static T? Find<T>(Exception? error) where T : Exception
     {

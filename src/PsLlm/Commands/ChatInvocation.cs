@@ -59,7 +59,7 @@ internal sealed class ChatInvocation : IDisposable
             };
 
             var local = RunHandlers.For(_cmdlet, client, client);
-            if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject));
+            if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, p.IncludeReasoning));
             local.AddRange(p.ExtraHandlers);
 
             var options = new RunOptions

@@ -15,6 +15,8 @@ internal sealed record ChatParameters
     public string[]? Stop { get; init; }
     public long? Seed { get; init; }
     public bool Stream { get; init; }
+    /// <summary>-Stream writes reasoning tokens too.</summary>
+    public bool IncludeReasoning { get; init; }
     public bool AsEvents { get; init; }
     public object[]? Callback { get; init; }
     public string[]? Tag { get; init; }

@@ -70,6 +70,10 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = StreamSet)]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>With -Stream, also write the model's reasoning tokens (ChatToken.Kind Reasoning), before the answer's.</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    public SwitchParameter IncludeReasoning { get; set; }
+
     /// <summary>Write every callback event object, in order, instead of the answer.</summary>
     [Parameter(Mandatory = true, ParameterSetName = EventsSet)]
     public SwitchParameter AsEvents { get; set; }
@@ -140,6 +144,7 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
             Stop = Stop,
             Seed = Bound(nameof(Seed)) ? Seed : null,
             Stream = Stream,
+            IncludeReasoning = IncludeReasoning,
             AsEvents = AsEvents,
             Callback = Callback,
             Tag = Tag,

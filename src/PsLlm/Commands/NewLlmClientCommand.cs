@@ -33,7 +33,10 @@ public sealed class NewLlmClientCommand : PSCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Project { get; set; }
 
-    /// <summary>Timeout for each network operation, in seconds.</summary>
+    /// <summary>
+    /// Seconds to wait for the server's response headers, and the longest silence allowed between
+    /// two chunks of a streamed answer (default 100). A timeout fails the chat with LlmTimeout.
+    /// </summary>
     [Parameter]
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; }
@@ -42,6 +45,14 @@ public sealed class NewLlmClientCommand : PSCmdlet
     [Parameter]
     [ValidateRange(0, 10)]
     public int MaxRetries { get; set; } = 2;
+
+    /// <summary>
+    /// The longest wait before a retry, in seconds (default 60). A server that asks for longer
+    /// (Retry-After) fails the chat at once with LlmRateLimited and RetryAfter set.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int MaxRetryDelay { get; set; } = 60;
 
     /// <summary>Extra request headers. Their values are treated as secrets: never shown or logged.</summary>
     [Parameter]
@@ -71,7 +82,8 @@ public sealed class NewLlmClientCommand : PSCmdlet
                 MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null,
                 MaxRetries,
                 HeaderArgument.ToHeaders(Header),
-                CallbackArgument.ToHandlers(Callback));
+                CallbackArgument.ToHandlers(Callback),
+                TimeSpan.FromSeconds(MaxRetryDelay));
             if (Default)
             {
                 var state = ModuleState.Current;

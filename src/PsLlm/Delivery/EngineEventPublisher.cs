@@ -43,7 +43,9 @@ internal sealed class EngineEventPublisher : CallbackHandler
     {
         if (e is LlmNewTokenEvent token)
         {
-            if (IsSubscribed(Prefix + nameof(LlmEventName.LlmNewToken)) && _coalescer.Add(token) is { } batch) Publish(batch);
+            if (!IsSubscribed(Prefix + nameof(LlmEventName.LlmNewToken))) return;
+            if (_coalescer.PendingKind is { } kind && kind != token.TokenKind && _coalescer.Flush() is { } other) Publish(other);
+            if (_coalescer.Add(token) is { } batch) Publish(batch);
             return;
         }
         // Whatever follows the tokens (LlmEnd, LlmError, a tool call) releases the pending batch first.

@@ -27,6 +27,8 @@ internal sealed class HostTokenWriter : CallbackHandler
 
     public override void OnLlmNewToken(LlmNewTokenEvent e)
     {
+        // The person at the console reads the answer; the reasoning stays on the response.
+        if (e.TokenKind == ChatTokenKind.Reasoning) return;
         if (!WroteAny) _ui.Write(_prefix);
         WroteAny = true;
         _ui.Write(e.Token);

@@ -9,22 +9,25 @@ internal sealed class PipelineWriter : CallbackHandler
 {
     private readonly Action<object> _write;
     private readonly bool _allEvents;
+    private readonly bool _reasoning;
 
-    private PipelineWriter(Action<object> write, bool allEvents)
+    private PipelineWriter(Action<object> write, bool allEvents, bool reasoning)
     {
         _write = write;
         _allEvents = allEvents;
+        _reasoning = reasoning;
         RaiseError = true;
     }
 
-    public static PipelineWriter Tokens(Action<object> write) => new(write, allEvents: false);
-    public static PipelineWriter Events(Action<object> write) => new(write, allEvents: true);
+    /// <summary>-Stream: the answer's tokens, and the reasoning's when <paramref name="includeReasoning"/>.</summary>
+    public static PipelineWriter Tokens(Action<object> write, bool includeReasoning = false) => new(write, allEvents: false, includeReasoning);
+    public static PipelineWriter Events(Action<object> write) => new(write, allEvents: true, reasoning: true);
 
     public override string Name => _allEvents ? "AsEvents" : "Stream";
 
     public override void Handle(LlmEvent e)
     {
         if (_allEvents) _write(e);
-        else if (e is LlmNewTokenEvent token) _write(token.Chunk);
+        else if (e is LlmNewTokenEvent token && (_reasoning || token.TokenKind == ChatTokenKind.Text)) _write(token.Chunk);
     }
 }
