@@ -46,6 +46,19 @@ public sealed class ConsoleHandlerTests : FakeServerTestBase
     }
 
     [Fact]
+    public void ReasoningIsDimmedAndTheAnswerStartsOnItsOwnLine()
+    {
+        var sink = new RecordingSink();
+        var console = new ConsoleHandler(sink);
+        Server.Enqueue(new FakeReply { Dialect = "deepseek-reasoning-content" });
+        ChatHarness.Run(ChatHarness.Client(Server), new ChatRequest { Prompt = "x", Stream = true }, new[] { console }).Ok.ToString();
+
+        Assert.Equal("A simple greeting.\nHello\n", sink.Text);
+        Assert.Equal(ConsoleColor.DarkGray, sink.Writes.Single(w => w.Text == "A simple greeting.").Color);
+        Assert.Null(sink.Writes.Single(w => w.Text == "Hello").Color);
+    }
+
+    [Fact]
     public void WithoutColourEveryWriteIsPlain()
     {
         var sink = new RecordingSink();
