@@ -50,12 +50,56 @@ public static class PipelineBenchmark
                     $floorMs = $w.Elapsed.TotalMilliseconds
                     if ($i -gt 0) { $chat.Add($chatMs); $floor.Add($floorMs) }   # the first run warms up
                 }
-                ($chat | Sort-Object)[[int]($chat.Count / 2)].ToString([cultureinfo]::InvariantCulture)
-                ($floor | Sort-Object)[[int]($floor.Count / 2)].ToString([cultureinfo]::InvariantCulture)
+                function Median($values) { ($values | Sort-Object)[[int]($values.Count / 2)].ToString([cultureinfo]::InvariantCulture) }
+                Median $chat
+                Median $floor
+
+                # An unrelated subscriber in the session (a timer's action): what does it cost a chat?
+                function Measure-Chats([int] $Runs) {
+                    $stream = [System.Collections.Generic.List[double]]::new()
+                    $short = [System.Collections.Generic.List[double]]::new()
+                    foreach ($i in 0..$Runs) {
+                        $null = Invoke-RestMethod -Method Post -Uri '{{admin}}' -ContentType 'application/json' -Body $reply
+                        $w = [Diagnostics.Stopwatch]::StartNew()
+                        Invoke-LlmChat 'x' -Client $c -Stream | ForEach-Object { }
+                        $streamMs = $w.Elapsed.TotalMilliseconds
+                        $null = Invoke-RestMethod -Method Post -Uri '{{admin}}' -ContentType 'application/json' -Body '[{"text":"short"}]'
+                        $w.Restart()
+                        $null = Invoke-LlmChat 'x' -Client $c
+                        $shortMs = $w.Elapsed.TotalMilliseconds
+                        if ($i -gt 0) { $stream.Add($streamMs); $short.Add($shortMs) }
+                    }
+                    Median $stream
+                    Median $short
+                }
+                Measure-Chats {{runs}}
+                $timer = [System.Timers.Timer]::new(10)
+                $null = Register-ObjectEvent -InputObject $timer -EventName Elapsed -SourceIdentifier Unrelated -Action { $null = 1 }
+                $timer.Start()
+                Measure-Chats {{runs}}
+                $timer.Stop()
+                Unregister-Event Unrelated
+
+                # A Register-ObjectEvent subscriber on a 5,000-token stream: no backlog after it.
+                $seen = [System.Collections.Generic.List[int]]::new()
+                $null = Register-ObjectEvent -InputObject $c -EventName LlmNewToken -SourceIdentifier Tokens -MessageData $seen -Action { $Event.MessageData.Add($EventArgs.Count) }
+                $many = '[{"tokens":' + (ConvertTo-Json -InputObject @(1..5000 | ForEach-Object { "t$_ " }) -Compress) + '}]'
+                $null = Invoke-RestMethod -Method Post -Uri '{{admin}}' -ContentType 'application/json' -Body $many
+                $null = Invoke-LlmChat 'x' -Client $c -Stream
+                $accounted = ($seen | Measure-Object -Sum).Sum
+                $received = $seen.Count
+                Unregister-Event Tokens
+                $null = Invoke-RestMethod -Method Post -Uri '{{admin}}' -ContentType 'application/json' -Body '[{"text":"short"}]'
+                $w = [Diagnostics.Stopwatch]::StartNew()
+                $null = Invoke-LlmChat 'x' -Client $c
+                $w.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture)
+                "$accounted"
+                "$received"
                 """;
-            var output = PwshProcess.Output(pwsh, script);
-            var chatMs = double.Parse(output[^2], CultureInfo.InvariantCulture);
-            var floorMs = double.Parse(output[^1], CultureInfo.InvariantCulture);
+            var output = PwshProcess.Output(pwsh, script).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray();
+            var (chatMs, floorMs) = (output[^9], output[^8]);
+            var (streamAlone, shortAlone, streamBeside, shortBeside) = (output[^7], output[^6], output[^5], output[^4]);
+            var (nextChatMs, accounted, received) = (output[^3], (int)output[^2], (int)output[^1]);
             Console.WriteLine();
             Console.WriteLine($"pwsh: {pwsh}");
             Console.WriteLine($"| {tokens} tokens through `| ForEach-Object {{}}` (median of {runs}) | ms | µs/token | vs floor |");
@@ -64,6 +108,13 @@ public static class PipelineBenchmark
             Console.WriteLine($"| Invoke-LlmChat -Stream from the fake server on loopback | {chatMs:F1} | {chatMs * 1000 / tokens:F1} | {chatMs / floorMs:F2}× |");
             Console.WriteLine();
             Console.WriteLine($"Invoke-LlmChat -Stream | ForEach-Object {{}}: {chatMs / floorMs:F2}× PowerShell's floor (target: at most 2×).");
+            Console.WriteLine();
+            Console.WriteLine($"| With an unrelated Register-ObjectEvent subscriber (a 10 ms timer) | alone (ms) | beside it (ms) | ratio |");
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            Console.WriteLine($"| Streamed chat of {tokens} tokens | {streamAlone:F1} | {streamBeside:F1} | {streamBeside / streamAlone:F2}× |");
+            Console.WriteLine($"| Short non-streamed chat | {shortAlone:F1} | {shortBeside:F1} | {shortBeside / shortAlone:F2}× |");
+            Console.WriteLine();
+            Console.WriteLine($"A Register-ObjectEvent subscriber on a client's LlmNewToken over a 5,000-token stream: {received} events carrying {accounted} tokens (every token accounted for: {accounted == 5000}); the next short chat took {nextChatMs:F1} ms (usually {shortAlone:F1} ms).");
             return 0;
         }
         finally

@@ -30,7 +30,8 @@ public sealed class LlmClient : LlmEventSource
         IEnumerable<CallbackHandler>? callbacks = null,
         TimeSpan? maxRetryDelay = null)
     {
-        Endpoint = endpoint;
+        // Credentials never belong in a URL PsLlm shows or logs (HttpClient ignores them anyway).
+        Endpoint = string.IsNullOrEmpty(endpoint.UserInfo) ? endpoint : new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty }.Uri;
         ApiKey = apiKey?.Copy();
         ApiKey?.MakeReadOnly();
         Model = model;
@@ -40,6 +41,7 @@ public sealed class LlmClient : LlmEventSource
         MaxRetries = maxRetries;
         MaxRetryDelay = maxRetryDelay ?? DefaultMaxRetryDelay;
         _headers = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        HeaderNames = _headers.Keys.ToArray();
         _callbacks = new List<CallbackHandler>(callbacks ?? Array.Empty<CallbackHandler>());
     }
 
@@ -66,8 +68,11 @@ public sealed class LlmClient : LlmEventSource
     public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromSeconds(60);
     /// <summary>Whether an API key was given (the key itself is never shown).</summary>
     public bool HasApiKey => ApiKey is not null && ApiKey.Length > 0;
-    /// <summary>Names of the extra request headers; values are withheld because they may be secrets.</summary>
-    public IReadOnlyCollection<string> HeaderNames => _headers.Keys;
+    /// <summary>
+    /// Names of the extra request headers, as a copy; values are withheld because they may be
+    /// secrets (nothing reachable from this list leads back to them).
+    /// </summary>
+    public IReadOnlyCollection<string> HeaderNames { get; }
     /// <summary>Handlers that fire for every run of this client (not for runs of other clients nested inside).</summary>
     public IReadOnlyList<CallbackHandler> Callbacks => _callbacks;
     /// <summary>True for the session's default client (New-LlmClient -Default, or built from the environment).</summary>

@@ -25,6 +25,11 @@ public enum LlmErrorKind
     CallbackFailed,
     /// <summary>The run was stopped (Ctrl+C).</summary>
     Cancelled,
+    /// <summary>
+    /// A consumer downstream stopped reading (<c>Select-Object -First</c>): the run ended early, as
+    /// asked. Recorded as stopped, never counted as an error.
+    /// </summary>
+    Stopped,
     /// <summary>The server's answer could not be understood, or was not the JSON asked for.</summary>
     InvalidResponse,
     /// <summary>The model refused to answer (OpenAI's refusal field).</summary>

@@ -33,5 +33,14 @@ public abstract class LlmTool
     /// </summary>
     public abstract string Invoke(IReadOnlyDictionary<string, object?> arguments);
 
+    /// <summary>
+    /// Checks the validated arguments before anything runs and before approval is asked (the
+    /// agent loop calls it first); throw to refuse the call, and the message goes back to the
+    /// model. The default accepts everything the schema allowed.
+    /// </summary>
+    public virtual void CheckArguments(IReadOnlyDictionary<string, object?> arguments)
+    {
+    }
+
     public override string ToString() => Name;
 }

@@ -21,6 +21,8 @@ internal static class HeaderArgument
             if (string.IsNullOrWhiteSpace(name) || name.Any(c => c <= ' ' || c == ':' || c > '~'))
                 throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidHeader", $"'{name}' is not a valid HTTP header name.") { ParameterName = "Header" };
             var value = entry.Value is PSObject p ? p.BaseObject : entry.Value;
+            if (value is null)
+                throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidHeader", $"The value of header '{name}' is null; give text or a SecureString.") { ParameterName = "Header" };
             var text = value is SecureString secure
                 ? new System.Net.NetworkCredential(string.Empty, secure).Password
                 : value?.ToString() ?? string.Empty;

@@ -34,6 +34,7 @@ internal static class LlmErrorRecords
         LlmErrorKind.Timeout => ErrorCategory.OperationTimeout,
         LlmErrorKind.CallbackFailed => ErrorCategory.OperationStopped,
         LlmErrorKind.Cancelled => ErrorCategory.OperationStopped,
+        LlmErrorKind.Stopped => ErrorCategory.OperationStopped,
         LlmErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
         LlmErrorKind.Refused => ErrorCategory.PermissionDenied,
         LlmErrorKind.ToolRoundsExceeded => ErrorCategory.LimitsExceeded,

@@ -51,3 +51,37 @@ Describe 'The API key never leaks' {
         }
     }
 }
+
+Describe 'No member of a client or session leads to a secret' {
+    It 'shows no key, header value or URL password through <_>' -ForEach @('Format-List', 'ConvertTo-Json', 'Export-Clixml', 'PSSerializer', 'HeaderNames.SyncRoot') {
+        $client = New-TestClient -Header @{ 'X-Secret' = 'hdr-CANARY-7731'; 'X-Other' = (ConvertTo-SecureString 'sec-CANARY-8842' -AsPlainText -Force) }
+        $session = New-LlmChatSession -Client $client -System 'be brief'
+        $shown = switch ($_) {
+            'Format-List' { ($client, $session | Format-List * -Force | Out-String -Width 500) + ($client.PSObject.Properties | Out-String -Width 500) }
+            'ConvertTo-Json' { $client, $session | ConvertTo-Json -Depth 6 -WarningAction SilentlyContinue }
+            'Export-Clixml' { $file = Join-Path $TestDrive 'client.xml'; $client, $session | Export-Clixml $file -Depth 6; Get-Content $file -Raw }
+            'PSSerializer' { [System.Management.Automation.PSSerializer]::Serialize(@($client, $session), 6) }
+            'HeaderNames.SyncRoot' { ($client.HeaderNames | Out-String) + ($client.HeaderNames.PSObject.Properties | ForEach-Object { "$($_.Name)=$($_.Value | Out-String)" }) -join "`n" }
+        }
+        $shown | Should -Not -BeNullOrEmpty
+        $shown | Should -Not -Match 'CANARY'
+        $shown | Should -Not -Match ([regex]::Escape($TestKey))
+        $client.HeaderNames | Sort-Object | Should -Be @('X-Other', 'X-Secret')
+    }
+
+    It 'takes user:password@ out of an endpoint in the record, its category and a directly built client' {
+        $failed = $null
+        try { New-LlmClient -Endpoint 'http://ada:pw-CANARY-9912@llm.example/v1' } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -Be 'LlmInvalidEndpoint,PsLlm.Commands.NewLlmClientCommand'
+        $text = ($failed | Format-List * -Force | Out-String -Width 500) + $failed.CategoryInfo.ToString() + "$($failed.TargetObject)" + $failed.Exception.Message
+        $text | Should -Not -Match 'CANARY'
+        $text | Should -Match 'llm\.example'
+
+        $direct = [PsLlm.LlmClient]::new([uri]'http://ada:pw-CANARY-9912@127.0.0.1:9/v1', $null, 'm')
+        "$direct" | Should -Not -Match 'CANARY'
+        $direct.Endpoint.ToString() | Should -Not -Match 'ada'
+        $verbose = Invoke-LlmChat 'x' -Client $direct -Verbose -ErrorAction SilentlyContinue 4>&1 | Out-String
+        $verbose | Should -Match 'Chat with http://127.0.0.1:9/v1'
+        $verbose | Should -Not -Match 'CANARY'
+    }
+}

@@ -35,7 +35,8 @@ function Add-FakeReply {
     }
 }
 
-function Get-FakeRequest { @(Invoke-RestMethod -Uri "$AdminBase/_admin/requests") }
+# ForEach-Object unrolls the list Invoke-RestMethod writes as one object, so none gives an empty array.
+function Get-FakeRequest { @(Invoke-RestMethod -Uri "$AdminBase/_admin/requests" | ForEach-Object { $_ }) }
 
 function Reset-FakeServer { $null = Invoke-RestMethod -Method Post -Uri "$AdminBase/_admin/reset" }
 

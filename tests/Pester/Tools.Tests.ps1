@@ -100,15 +100,14 @@ $r = Invoke-LlmChat 'make the file' -Client $c -Tool $touch
     BeforeEach { Reset-FakeServer; Remove-Item $script:marker -ErrorAction Ignore }
     AfterAll { Remove-Item $script:marker, $script:probe -ErrorAction Ignore }
 
-    It '-WhatIf shows the call, runs nothing and tells the model "not executed"' {
+    It '-WhatIf sends nothing, so no tool can run either' {
         $marker = $script:marker
         $touch = New-LlmTool -Name touch -Description 'Creates the marker file.' -RequireApproval -ScriptBlock { param([string] $note) Set-Content -Path $marker -Value $note; 'created' }.GetNewClosure()
         Add-FakeReply @{ toolCalls = @(@{ id = 'c1'; name = 'touch'; arguments = '{"note":"hi"}' }) }, @{ text = 'I could not.' }
         $r = Invoke-LlmChat 'make the file' -Client $client -Tool $touch -WhatIf
-        $r.Text | Should -Be 'I could not.'
+        $r | Should -BeNullOrEmpty
         Test-Path $marker | Should -BeFalse
-        $r.ToolCalls[0].Executed | Should -BeFalse
-        (Get-ToolMessages 1).content | Should -BeLike 'Not executed*'
+        @(Get-FakeRequest) | Should -HaveCount 0
     }
 
     It 'asks by default (ConfirmImpact High); -Confirm:$false runs without asking' {

@@ -79,13 +79,18 @@ public sealed class CallbackScopeTests : FakeServerTestBase
         Server.Enqueue(new FakeReply { Tokens = new() { "a", "b", "c" } });
         var client = ChatHarness.Client(Server);
         var seen = new List<string>();
-        client.LlmNewToken += (_, e) => seen.Add("token:" + e.Token);
+        var tokens = new List<LlmNewTokenEvent>();
+        client.LlmNewToken += (_, e) => { seen.Add("token"); tokens.Add(e); };
         client.LlmEnd += (sender, e) => seen.Add("end:" + e.Response.Text + ":" + ReferenceEquals(sender, client));
         client.CallbackEvent += (_, e) => seen.Add("any:" + e.EventName);
         var outcome = ChatHarness.Run(client, new ChatRequest { Prompt = "x", Stream = true });
         Assert.Equal("abc", outcome.Ok.Text);
-        Assert.Equal(new[] { "token:a", "any:LlmNewToken", "token:b", "any:LlmNewToken", "token:c", "any:LlmNewToken", "end:abc:True", "any:LlmEnd" },
-            seen.Where(s => !s.StartsWith("any:Chain") && !s.StartsWith("any:ChatModel") && !s.StartsWith("any:Text")));
+        // Token events reach .NET subscribers coalesced (the first at once): every token, in order, none after LlmEnd.
+        Assert.Equal("abc", string.Concat(tokens.Select(t => t.Token)));
+        Assert.Equal(3, tokens.Sum(t => t.Count));
+        Assert.Equal("a", tokens[0].Token);
+        var expected = tokens.SelectMany(_ => new[] { "token", "any:LlmNewToken" }).Concat(["end:abc:True", "any:LlmEnd"]);
+        Assert.Equal(expected, seen.Where(s => !s.StartsWith("any:Chain") && !s.StartsWith("any:ChatModel") && !s.StartsWith("any:Text")));
     }
 
     /// <summary>Starts a nested chat from inside the outer LLM run's end, as a tool or chain step would.</summary>

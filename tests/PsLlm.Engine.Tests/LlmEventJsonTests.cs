@@ -214,7 +214,7 @@ public sealed class LlmEventJsonTests
 
     [Fact]
     public void EndpointLosesUserInfo() =>
-        Assert.Equal("https://host.example/v1", LlmEventJson.WithoutUserInfo("https://user:pa55word@host.example/v1"));
+        Assert.Equal("https://host.example/v1", PsLlm.Engine.Chat.EndpointRules.Redact("https://user:pa55word@host.example/v1"));
 
     [Fact]
     public void KeyShapesInErrorMessagesAreMasked()

@@ -96,9 +96,9 @@ public sealed class CommandToolTests : IDisposable
     public void Arguments_no_parameter_set_takes_are_refused_before_anything_runs()
     {
         var tool = NewTool("Set-Widget");
-        var error = Assert.Throws<ToolArgumentException>(() => _session.OnRunspace(() => tool.Invoke(new Dictionary<string, object?> { ["Name"] = "a", ["Id"] = 1L })));
+        var error = Assert.Throws<ToolArgumentException>(() => _session.OnRunspace(() => { tool.CheckArguments(new Dictionary<string, object?> { ["Name"] = "a", ["Id"] = 1L }); return 0; }));
         Assert.Contains("cannot be used together", error.Message);
-        var missing = Assert.Throws<ToolArgumentException>(() => _session.OnRunspace(() => tool.Invoke(new Dictionary<string, object?> { ["Color"] = "Red" })));
+        var missing = Assert.Throws<ToolArgumentException>(() => _session.OnRunspace(() => { tool.CheckArguments(new Dictionary<string, object?> { ["Color"] = "Red" }); return 0; }));
         Assert.Contains("give Name, or Id", missing.Message);
     }
 

@@ -15,7 +15,7 @@ public sealed class LlmLogEntry
     public string Kind { get; init; } = string.Empty;
     /// <summary>The chain's name, the model asked for, or the tool's name.</summary>
     public string Name { get; init; } = string.Empty;
-    /// <summary>Ok, Error or Cancelled.</summary>
+    /// <summary>Ok, Error, Cancelled (Ctrl+C) or Stopped (a consumer such as Select-Object -First stopped reading).</summary>
     public string Status { get; init; } = string.Empty;
     /// <summary>When the run started (UTC).</summary>
     public DateTimeOffset StartTime { get; init; }

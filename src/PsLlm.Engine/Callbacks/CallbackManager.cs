@@ -11,7 +11,17 @@ public sealed class CallbackManager
     private readonly CallbackHandler[] _handlers;
     private readonly IReadOnlyList<CallbackHandler> _inheritable;
     private readonly IReadOnlyList<CallbackHandler> _local;
-    private readonly IReadOnlyList<LlmEventSource> _sources;
+    private readonly LlmEventSource[] _sources;
+    // .NET events reach PowerShell actions through one thread-pool work item each, so a source's
+    // LlmNewToken events are coalesced (Count says how many tokens each carries), as engine
+    // events are: a fast stream must not leave thousands of queued actions behind it.
+    private readonly TokenCoalescer?[] _sourceTokens;
+
+    /// <summary>
+    /// At most one .NET token event per 50 ms a source: 20 a second is a pace PowerShell's event
+    /// queue keeps up with, and a model's tokens that come further apart still arrive one by one.
+    /// </summary>
+    private static readonly TimeSpan SourceTokenWindow = TimeSpan.FromMilliseconds(50);
     private readonly ICallbackErrorSink _errors;
 
     private CallbackManager(Guid runId, Guid? parentRunId, CallbackScope scope, ICallbackErrorSink errors)
@@ -21,6 +31,7 @@ public sealed class CallbackManager
         _inheritable = scope.Inheritable;
         _local = scope.Local;
         _sources = scope.Sources.Distinct().ToArray();
+        _sourceTokens = new TokenCoalescer?[_sources.Length];
         Tags = scope.Tags.Distinct(StringComparer.Ordinal).ToArray();
         Metadata = scope.Metadata;
         _errors = errors;
@@ -105,6 +116,11 @@ public sealed class CallbackManager
             {
                 handler.Handle(e);
             }
+            catch (LlmException stop) when (stop.Kind is LlmErrorKind.Stopped or LlmErrorKind.Cancelled && handler.RaiseError && stopOnRaiseError)
+            {
+                // A delivery handler whose reader stopped (Select-Object -First): the run ends, as asked.
+                throw;
+            }
             catch (Exception ex) when (handler.RaiseError && stopOnRaiseError)
             {
                 throw new LlmException(
@@ -118,16 +134,33 @@ public sealed class CallbackManager
                 _errors.Report(handler.Name, e, ex);
             }
         }
-        foreach (var source in _sources)
+        for (var i = 0; i < _sources.Length; i++)
         {
-            try
+            var source = _sources[i];
+            if (!source.HasEventSubscribers) continue;
+            if (e is LlmNewTokenEvent token)
             {
-                source.RaiseEvent(e);
+                // Paced by time alone: neither size nor line ends may make events come faster.
+                var tokens = _sourceTokens[i] ??= new TokenCoalescer(SourceTokenWindow, maxChars: int.MaxValue, releaseAtLineEnd: false);
+                if (tokens.PendingKind is { } kind && kind != token.TokenKind && tokens.Flush() is { } other) RaiseOn(source, other);
+                if (tokens.Add(token) is { } batch) RaiseOn(source, batch);
+                continue;
             }
-            catch (Exception ex)
-            {
-                _errors.Report(source.GetType().Name + " event subscriber", e, ex);
-            }
+            // Whatever follows the tokens (LlmEnd, LlmError) releases the pending batch first.
+            if (_sourceTokens[i]?.Flush() is { } pending) RaiseOn(source, pending);
+            RaiseOn(source, e);
+        }
+    }
+
+    private void RaiseOn(LlmEventSource source, LlmEvent e)
+    {
+        try
+        {
+            source.RaiseEvent(e);
+        }
+        catch (Exception ex)
+        {
+            _errors.Report(source.GetType().Name + " event subscriber", e, ex);
         }
     }
 }

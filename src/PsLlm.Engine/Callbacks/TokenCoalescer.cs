@@ -17,12 +17,18 @@ public sealed class TokenCoalescer
     private LlmNewTokenEvent? _first;
     private int _count;
     private DateTimeOffset _lastRelease = DateTimeOffset.MinValue;
+    private readonly bool _releaseAtLineEnd;
 
-    public TokenCoalescer(TimeSpan? maxAge = null, int maxChars = 256, Func<DateTimeOffset>? clock = null)
+    /// <param name="maxAge">The longest a batch waits, and the least time between two batches.</param>
+    /// <param name="maxChars">A batch this long is released at once.</param>
+    /// <param name="clock">The time (tests give their own).</param>
+    /// <param name="releaseAtLineEnd">Release a batch when a token ends a line (for readers who act on whole lines).</param>
+    public TokenCoalescer(TimeSpan? maxAge = null, int maxChars = 256, Func<DateTimeOffset>? clock = null, bool releaseAtLineEnd = true)
     {
         MaxAge = maxAge ?? TimeSpan.FromMilliseconds(100);
         MaxChars = maxChars;
         _now = clock ?? (() => DateTimeOffset.UtcNow);
+        _releaseAtLineEnd = releaseAtLineEnd;
     }
 
     public TimeSpan MaxAge { get; }
@@ -39,7 +45,7 @@ public sealed class TokenCoalescer
         _count++;
         var now = _now();
         var due = _text.Length >= MaxChars
-            || token.Token.Contains('\n')
+            || _releaseAtLineEnd && token.Token.Contains('\n')
             || now - _lastRelease >= MaxAge;
         if (!due) return null;
         _lastRelease = now;

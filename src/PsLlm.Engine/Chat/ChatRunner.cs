@@ -30,6 +30,18 @@ public sealed class ChatRunner
     /// in both cases LlmError (if the model call was under way) and ChainError were raised first,
     /// and the session is unchanged.
     /// </summary>
+    /// <summary>
+    /// What <see cref="Invoke"/> would send, without sending it (for -WhatIf): the model, how many
+    /// messages, and where. Checks the request first, as Invoke does.
+    /// </summary>
+    public ChatPlan Plan(ChatRequest request)
+    {
+        ChatRequestValidator.Validate(request, _client);
+        var model = string.IsNullOrWhiteSpace(request.Model) ? _client.Model : request.Model!;
+        var messages = BuildConversation(request, request.Session, request.BuildPrompt());
+        return new ChatPlan(model, messages.Count, _client.Endpoint.Host, EndpointRules.Display(_client.Endpoint));
+    }
+
     public ChatResponse Invoke(ChatRequest request, RunOptions options, CancellationToken cancellationToken)
     {
         ChatRequestValidator.Validate(request, _client);

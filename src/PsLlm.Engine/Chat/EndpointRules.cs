@@ -1,7 +1,7 @@
 namespace PsLlm.Engine.Chat;
 
 /// <summary>What the module accepts as a server base URL, and which servers need a key.</summary>
-public static class EndpointRules
+public static partial class EndpointRules
 {
     /// <summary>Parses a user-given base URL, rejecting anything that is not absolute http(s).</summary>
     public static Uri Parse(string endpoint)
@@ -18,7 +18,7 @@ public static class EndpointRules
     public static void EnsureValid(Uri uri)
     {
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
-            throw Malformed(uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString);
+            throw Malformed(uri.IsAbsoluteUri ? Display(uri) : uri.OriginalString);
         if (!string.IsNullOrEmpty(uri.UserInfo))
             throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidEndpoint",
                 "The endpoint must not carry credentials in the URL; use -ApiKey or -Header.") { ParameterName = "Endpoint" };
@@ -33,10 +33,21 @@ public static class EndpointRules
         || uri.Host.EndsWith(".openai.azure.com", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The endpoint as shown in events and logs: no query string, no user info.</summary>
-    public static string Display(Uri uri) => uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    public static string Display(Uri uri) =>
+        uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
+
+    /// <summary>
+    /// A URL the user typed, with any user info (user:password@) taken out, for error messages and
+    /// records: also when it is too malformed to parse.
+    /// </summary>
+    public static string Redact(string? value) =>
+        value is null ? string.Empty : UserInfo().Replace(value, "$1");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(//)[^/?#\s]*@")]
+    private static partial System.Text.RegularExpressions.Regex UserInfo();
 
     private static LlmException Malformed(string? value) =>
         new(LlmErrorKind.InvalidInput, "LlmInvalidEndpoint",
-            $"'{value}' is not a valid endpoint. Give the API's base URL, e.g. https://api.openai.com/v1 or http://localhost:11434/v1.")
+            $"'{Redact(value)}' is not a valid endpoint. Give the API's base URL, e.g. https://api.openai.com/v1 or http://localhost:11434/v1.")
         { ParameterName = "Endpoint" };
 }

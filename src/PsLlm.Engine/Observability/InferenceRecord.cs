@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PsLlm.Engine.Chat;
 
 namespace PsLlm.Engine.Observability;
 
@@ -78,7 +79,8 @@ public sealed class InferenceRecord
         {
             InferenceId = error.RunId,
             ParentRunId = error.ParentRunId,
-            Status = "error",
+            // A consumer that stopped reading (Select-Object -First) ended the call as asked.
+            Status = error.Error is LlmException { Kind: LlmErrorKind.Stopped } ? "stopped" : "error",
             StartTime = start?.Timestamp ?? error.Timestamp,
             EndTime = error.Timestamp,
             Model = string.IsNullOrEmpty(partial?.Model) ? start?.Model ?? string.Empty : partial!.Model,
@@ -115,7 +117,7 @@ public sealed class InferenceRecord
             w.WriteString("endTime", LlmEventJson.Timestamp(EndTime));
             w.WriteString("model", Model);
             w.WriteString("requestedModel", RequestedModel);
-            w.WriteString("endpoint", LlmEventJson.WithoutUserInfo(Endpoint));
+            w.WriteString("endpoint", EndpointRules.Redact(Endpoint));
             LlmEventJson.WriteMessages(w, "prompt", Prompt, excludeContent: false);
             w.WriteString("completion", Completion);
             w.WriteString("finishReason", FinishReason);

@@ -18,7 +18,7 @@ namespace PsLlm.Engine.Observability;
 /// opened when lines arrive and closed when the queue is empty, so it can be moved or deleted
 /// between bursts (log rotation) and no handle is held while idle.</para>
 /// </remarks>
-public sealed class JsonlHandler : CallbackHandler, IDisposable
+public sealed class JsonlHandler : CallbackHandler, IRecordingHandler, IDisposable
 {
     /// <summary>Default number of lines that may wait for the disk before new ones are dropped.</summary>
     public const int DefaultCapacity = 10_000;
@@ -31,6 +31,7 @@ public sealed class JsonlHandler : CallbackHandler, IDisposable
     private long _written;
     private string? _lastError;
     private int _disposed;
+    private readonly LossTally _losses = new();
 
     /// <param name="path">A full path; the folder must exist (the file is created).</param>
     /// <param name="eventNames">Log only these events; null for all.</param>
@@ -69,6 +70,9 @@ public sealed class JsonlHandler : CallbackHandler, IDisposable
     public long Pending => Math.Max(0, Interlocked.Read(ref _enqueued) - _queue.Processed);
     /// <summary>Why the last failed line failed; null when none has.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <inheritdoc/>
+    public long TakeUnreportedLosses() => _losses.TakeUnreported(Dropped + Failed);
 
     public override string Name => $"JSONL {System.IO.Path.GetFileName(Path)}";
 

@@ -1,8 +1,9 @@
 using System.Collections;
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
+using PsLlm.Engine.Chat;
 using PsLlm.Engine.Transport;
 
 namespace PsLlm.Engine.Observability;
@@ -68,7 +69,7 @@ public static class LlmEventJson
                 break;
             case ChatModelStartEvent s:
                 w.WriteString("model", s.Model);
-                w.WriteString("endpoint", WithoutUserInfo(s.Endpoint));
+                w.WriteString("endpoint", EndpointRules.Redact(s.Endpoint));
                 WriteObject(w, "invocationParameters", s.InvocationParameters);
                 WriteMessages(w, "messages", s.Messages, excludeContent);
                 break;
@@ -252,12 +253,6 @@ public static class LlmEventJson
         else w.WriteString(name, text ?? string.Empty);
     }
 
-    /// <summary>An endpoint as shown in events, minus any user:password@ a user may have put in it.</summary>
-    public static string WithoutUserInfo(string endpoint) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
-            ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')
-            : endpoint;
-
     private static void WriteMessage(Utf8JsonWriter w, ChatMessage message, bool excludeContent)
     {
         w.WriteStartObject();
@@ -384,7 +379,7 @@ public static class LlmEventJson
             case DateTimeOffset dto: w.WriteStringValue(Timestamp(dto)); return;
             case DateTime dt: w.WriteStringValue(dt.Kind == DateTimeKind.Unspecified ? dt.ToString("o", CultureInfo.InvariantCulture) : Timestamp(dt)); return;
             case TimeSpan ts: w.WriteStringValue(ts.ToString("c", CultureInfo.InvariantCulture)); return;
-            case Uri uri: w.WriteStringValue(WithoutUserInfo(uri.ToString())); return;
+            case Uri uri: w.WriteStringValue(EndpointRules.Redact(uri.ToString())); return;
         }
         if (depth >= MaxDepth)
         {

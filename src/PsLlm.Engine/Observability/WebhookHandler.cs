@@ -23,7 +23,7 @@ namespace PsLlm.Engine.Observability;
 /// else: not in records, <see cref="LastError"/>, <see cref="ToString"/> or any property but their
 /// names.</para>
 /// </remarks>
-public sealed class WebhookHandler : CallbackHandler, IDisposable
+public sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDisposable
 {
     public const int DefaultCapacity = 1_000;
     public const int DefaultMaxRetries = 3;
@@ -42,6 +42,7 @@ public sealed class WebhookHandler : CallbackHandler, IDisposable
     private long _sent;
     private long _retried;
     private string? _lastError;
+    private readonly LossTally _losses = new();
     private int _disposed;
 
     /// <param name="uri">An absolute http or https URL.</param>
@@ -104,6 +105,9 @@ public sealed class WebhookHandler : CallbackHandler, IDisposable
     public long Retried => Interlocked.Read(ref _retried);
     /// <summary>Why the last failed record failed; null when none has.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <inheritdoc/>
+    public long TakeUnreportedLosses() => _losses.TakeUnreported(Dropped + Failed);
 
     /// <summary>Scheme, host and port only: a webhook's path or query often is its secret.</summary>
     public override string Name => $"Webhook {Uri.Scheme}://{Uri.Authority}";

@@ -89,6 +89,13 @@ public static class ChatSessionFile
     public static ChatSession Read(string path)
     {
         var target = Path.GetFullPath(path);
+        if (Directory.Exists(target))
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmSessionFileIsDirectory",
+                $"'{target}' is a directory, not a session file.")
+            {
+                ParameterName = "Path",
+                RecommendedAction = "Give the path of a file written by Export-LlmChatSession.",
+            };
         string text;
         try
         {

@@ -35,6 +35,7 @@ internal static class ToolCallExecutor
             var tool = tools.FirstOrDefault(t => string.Equals(t.Name, call.Name, StringComparison.Ordinal))
                 ?? throw new ToolArgumentException($"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
             var arguments = ToolArgumentReader.Read(call.Arguments, tool.ParametersSchema);
+            tool.CheckArguments(arguments);
             if (tool.RequireApproval && approve is not null && !approve(tool, call))
             {
                 output = NotApproved;

@@ -16,6 +16,7 @@ internal sealed class ChatInvocation : IDisposable
     private readonly PSCmdlet _cmdlet;
     private readonly CancellationTokenSource _stop = new();
     private readonly ActionPump _pump;
+    private readonly WarningErrorSink _warnings;
 
     /// <summary>How long a finished chat keeps pumping for event actions still on their way.</summary>
     private static readonly TimeSpan TrailingEventBudget = TimeSpan.FromMilliseconds(40);
@@ -24,6 +25,7 @@ internal sealed class ChatInvocation : IDisposable
     {
         _cmdlet = cmdlet;
         _pump = new ActionPump(cmdlet.Events);
+        _warnings = new WarningErrorSink(cmdlet);
     }
 
     /// <summary>Called from StopProcessing on another thread: only signals.</summary>
@@ -31,6 +33,7 @@ internal sealed class ChatInvocation : IDisposable
 
     public ChatResponse? Run(ChatParameters p)
     {
+        IEnumerable<CallbackHandler> runHandlers = Array.Empty<CallbackHandler>();
         try
         {
             var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
@@ -47,7 +50,7 @@ internal sealed class ChatInvocation : IDisposable
                 Stream = p.Stream || p.AsEvents,
                 Tags = p.Tag ?? Array.Empty<string>(),
                 Metadata = MetadataArgument.ToDictionary(p.Metadata),
-                Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject) } : Array.Empty<CallbackHandler>()).ToArray(),
+                Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray(),
                 Session = p.Session,
                 Tools = p.Tool ?? Array.Empty<LlmTool>(),
                 // The keywords in any case; a tool's name exactly as the tool spells it.
@@ -59,26 +62,36 @@ internal sealed class ChatInvocation : IDisposable
             };
 
             var local = RunHandlers.For(_cmdlet, client, client);
-            if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, p.IncludeReasoning));
+            if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, () => _cmdlet.Stopping, p.IncludeReasoning));
             local.AddRange(p.ExtraHandlers);
 
+            runHandlers = local.Concat(client.Callbacks).Concat(request.Callbacks).ToList();
             var options = new RunOptions
             {
                 LocalHandlers = local,
                 Pump = _pump,
-                ErrorSink = new WarningErrorSink(_cmdlet),
+                ErrorSink = _warnings,
                 ApproveTool = (tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool"),
             };
 
-            _cmdlet.WriteVerbose($"Chat with {EndpointRules.Display(client.Endpoint)}, model {request.Model ?? client.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
-            var response = new ChatRunner(client).Invoke(request, options, _stop.Token);
+            var runner = new ChatRunner(client);
+            var plan = runner.Plan(request);
+            // The chat is billed, so -WhatIf sends nothing; -Confirm asks. Otherwise it is never asked
+            // about (ShouldProcess stays for approval-gated tools, whose ConfirmImpact the cmdlet has).
+            if (WhatIfOrConfirmAsked() && !_cmdlet.ShouldProcess(plan.EndpointHost, $"Send chat ({plan.MessageCount} message{(plan.MessageCount == 1 ? "" : "s")}, model {plan.Model})"))
+                return null;
+            _cmdlet.WriteVerbose($"Chat with {plan.Endpoint}, model {plan.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
+            var response = runner.Invoke(request, options, _stop.Token);
             _pump.Flush(TrailingEventBudget);
             if (request.ResponseFormat is not null) response.Object = JsonText.ToObject(response.Text, _cmdlet);
             _cmdlet.WriteVerbose($"{response.Model} answered in {response.Duration.TotalMilliseconds:0} ms ({response.FinishReason}; {response.Usage?.ToString() ?? "no usage"}).");
             return response;
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException stopped) when (_stop.IsCancellationRequested)
         {
+            // Ctrl+C: nothing can be written any more, but what arrived must not be lost, so the
+            // record (its exception keeps PartialText and PartialResponse) goes straight into $Error.
+            if (stopped.InnerException is LlmException cancelled) KeepInErrorVariable(LlmErrorRecords.From(cancelled, p.Prompt));
             throw new PipelineStoppedException();
         }
         catch (LlmException error)
@@ -93,6 +106,37 @@ internal sealed class ChatInvocation : IDisposable
                 _cmdlet.ThrowTerminatingError(record);
             _cmdlet.WriteError(record);
             return null;
+        }
+        finally
+        {
+            FlushWarnings(runHandlers);
+        }
+    }
+
+    private bool WhatIfOrConfirmAsked()
+    {
+        var bound = _cmdlet.MyInvocation.BoundParameters;
+        if (bound.TryGetValue("WhatIf", out var whatIf)) return ((SwitchParameter)whatIf).IsPresent;
+        if (bound.TryGetValue("Confirm", out var confirm) && ((SwitchParameter)confirm).IsPresent) return true;
+        return LanguagePrimitives.IsTrue(_cmdlet.GetVariableValue("WhatIfPreference"));
+    }
+
+    private void KeepInErrorVariable(ErrorRecord record)
+    {
+        if (_cmdlet.GetVariableValue("global:Error") is System.Collections.ArrayList errors)
+            lock (errors.SyncRoot) errors.Insert(0, record);
+    }
+
+    private void FlushWarnings(IEnumerable<CallbackHandler> runHandlers)
+    {
+        try
+        {
+            _warnings.Flush();
+            if (!_cmdlet.Stopping) LossWarnings.Write(_cmdlet, runHandlers);
+        }
+        catch (PipelineStoppedException)
+        {
+            // The pipeline is going away: there is no one left to warn.
         }
     }
 

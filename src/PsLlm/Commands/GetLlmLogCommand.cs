@@ -90,6 +90,7 @@ public sealed class GetLlmLogCommand : PSCmdlet
                 return;
             }
 
+            var range = LogTime.Range(Since, Until);
             var query = new LogQuery
             {
                 Last = Last,
@@ -98,8 +99,8 @@ public sealed class GetLlmLogCommand : PSCmdlet
                 Tags = Tag ?? Array.Empty<string>(),
                 Kinds = Kinds(),
                 RunIds = RunId ?? Array.Empty<Guid>(),
-                Since = Since is { } since ? LogTime.Read(LogTime.Write(since)) : null,
-                Until = Until is { } until ? LogTime.Read(LogTime.Write(until)) : null,
+                Since = range.Since,
+                Until = range.Until,
                 ErrorsOnly = Errors,
             };
             foreach (var entry in _store.Query(query)) WriteObject(entry);

@@ -48,13 +48,14 @@ public sealed class GetLlmUsageCommand : PSCmdlet
         var store = GetLlmLogCommand.OpenStore(this, Path);
         try
         {
+            var range = LogTime.Range(Since, Until);
             var query = new UsageQuery
             {
                 GroupBy = GroupBy.Select(g => Enum.Parse<UsageGrouping>(g, ignoreCase: true)).ToArray(),
                 Models = Model ?? Array.Empty<string>(),
                 Tags = Tag ?? Array.Empty<string>(),
-                Since = Since is { } since ? LogTime.Read(LogTime.Write(since)) : null,
-                Until = Until is { } until ? LogTime.Read(LogTime.Write(until)) : null,
+                Since = range.Since,
+                Until = range.Until,
             };
             foreach (var summary in store.Usage(query)) WriteObject(summary);
         }

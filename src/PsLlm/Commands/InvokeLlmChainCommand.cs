@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PsLlm.Delivery;
 using PsLlm.Engine.Callbacks;
@@ -51,7 +52,7 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
         {
             inheritable = CallbackArgument.ToHandlers(Callback);
             // Inheritable, so the events of every chat inside reach this command's output too.
-            if (AsEvents) inheritable = inheritable.Append(PipelineWriter.Events(WriteObject)).ToArray();
+            if (AsEvents) inheritable = inheritable.Append(PipelineWriter.Events(WriteObject, () => Stopping)).ToArray();
         }
         catch (LlmException error)
         {
@@ -69,8 +70,17 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
         // The block runs in its own scope with its errors merged into its output, so they can be
         // written as this command's errors (-ErrorVariable, 2>) in order with the output.
         var arguments = InputObject is null ? Array.Empty<object>() : new[] { InputObject };
-        var output = ChainRunner.Run(Name, inputs, scope, new WarningErrorSink(this),
-            () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
+        var warnings = new WarningErrorSink(this);
+        Collection<PSObject> output;
+        try
+        {
+            output = ChainRunner.Run(Name, inputs, scope, warnings,
+                () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
+        }
+        finally
+        {
+            warnings.Flush();
+        }
         foreach (var item in output)
         {
             if (item?.BaseObject is ErrorRecord error) WriteError(error);

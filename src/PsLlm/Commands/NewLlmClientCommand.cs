@@ -95,7 +95,8 @@ public sealed class NewLlmClientCommand : PSCmdlet
         }
         catch (LlmException error)
         {
-            ThrowTerminatingError(LlmErrorRecords.From(error, Endpoint));
+            // The endpoint as given may carry user:password@; the record never does.
+            ThrowTerminatingError(LlmErrorRecords.From(error, EndpointRules.Redact(Endpoint)));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
+using PsLlm.Engine.Chat;
 using PsLlm.Engine.Observability.Telemetry;
 
 namespace PsLlm.Commands;
@@ -56,7 +57,7 @@ public sealed class NewLlmOtelHandlerCommand : PSCmdlet
         }
         catch (LlmException error)
         {
-            ThrowTerminatingError(LlmErrorRecords.From(error, Endpoint));
+            ThrowTerminatingError(LlmErrorRecords.From(error, EndpointRules.Redact(Endpoint)));
         }
     }
 

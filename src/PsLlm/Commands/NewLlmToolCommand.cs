@@ -55,6 +55,20 @@ public sealed class NewLlmToolCommand : PSCmdlet
     [Parameter]
     public SwitchParameter RequireApproval { get; set; }
 
+    /// <summary>
+    /// Confine every path argument to this folder: string parameters named *Path, and those named
+    /// with -PathParameter. A path outside it (after .., symbolic links and PSDrives) is refused
+    /// before anything runs, and the model is told why.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RootPath { get; set; }
+
+    /// <summary>With -RootPath: more parameters whose values are paths, besides those named *Path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? PathParameter { get; set; }
+
     protected override void ProcessRecord()
     {
         try
@@ -73,7 +87,7 @@ public sealed class NewLlmToolCommand : PSCmdlet
         ToolNameRules.EnsureValid(name);
         var reading = ToolParameterReader.Read(command, ParameterSetName, Parameter);
         return new CommandTool(name, Description ?? reading.Synopsis ?? command.Name, command, reading,
-            Strict, RequireApproval || CommandTool.NeedsApproval(command));
+            Strict, RequireApproval || CommandTool.NeedsApproval(command), PathGuard(reading));
     }
 
     private LlmTool FromScriptBlock(ScriptBlock scriptBlock)
@@ -82,7 +96,24 @@ public sealed class NewLlmToolCommand : PSCmdlet
         var command = ToolParameterReader.CommandFor(scriptBlock);
         var reading = ToolParameterReader.Read(command, null, null);
         // The scriptblock itself runs, not the function made from it, so it keeps its session state.
-        return new CommandTool(Name!, Description!, scriptBlock, reading, Strict, RequireApproval || CommandTool.NeedsApproval(command));
+        return new CommandTool(Name!, Description!, scriptBlock, reading, Strict, RequireApproval || CommandTool.NeedsApproval(command), PathGuard(reading));
+    }
+
+    private ToolPathGuard? PathGuard(ToolParameterReader.Reading reading)
+    {
+        if (RootPath is null)
+        {
+            if (PathParameter is not null)
+                throw new LlmException(LlmErrorKind.InvalidInput, "LlmToolPathParameterWithoutRoot",
+                    "-PathParameter says which arguments -RootPath confines; give -RootPath too.") { ParameterName = "PathParameter" };
+            return null;
+        }
+        var guard = ToolPathGuard.Create(RootPath, reading.Parameters, PathParameter, SessionState.Path);
+        if (guard.Parameters.Count == 0)
+            WriteWarning($"-RootPath confines nothing: the tool has no string parameter named *Path. Name its path parameters with -PathParameter.");
+        else
+            WriteVerbose($"Path arguments ({string.Join(", ", guard.Parameters)}) are confined to {guard.Root}.");
+        return guard;
     }
 
     private CommandInfo Resolve(object value)

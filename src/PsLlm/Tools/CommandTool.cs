@@ -31,11 +31,16 @@ internal sealed class CommandTool : LlmTool
     private readonly ToolParameterReader.Reading _reading;
     private readonly Dictionary<string, ToolParameterSpec> _parameters;
     private readonly HashSet<string> _switches;
+    private readonly ToolPathGuard? _pathGuard;
+
+    /// <summary>The folder path arguments are confined to (New-LlmTool -RootPath); null when they are not.</summary>
+    public string? RootPath => _pathGuard?.Root;
 
     /// <summary>A tool running <paramref name="target"/>: the <see cref="CommandInfo"/>, or the <see cref="ScriptBlock"/> itself.</summary>
-    public CommandTool(string name, string description, object target, ToolParameterReader.Reading reading, bool strict, bool requireApproval)
+    public CommandTool(string name, string description, object target, ToolParameterReader.Reading reading, bool strict, bool requireApproval, ToolPathGuard? pathGuard = null)
         : base(name, description, ToolSchemaBuilder.Build(reading.Parameters, strict), strict, requireApproval)
     {
+        _pathGuard = pathGuard;
         _target = target is CommandInfo or ScriptBlock ? target : throw new ArgumentException("A command tool runs a CommandInfo or a ScriptBlock.", nameof(target));
         _reading = reading;
         _parameters = reading.Parameters.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
@@ -62,11 +67,23 @@ internal sealed class CommandTool : LlmTool
         return metadata.SupportsShouldProcess && metadata.ConfirmImpact >= ConfirmImpact.Medium;
     }
 
-    public override string Invoke(IReadOnlyDictionary<string, object?> arguments)
+    /// <summary>Before anything runs or is asked about: a parameter set takes the arguments, and path arguments stay in the tool's folder.</summary>
+    public override void CheckArguments(IReadOnlyDictionary<string, object?> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        EnsureParameterSet(arguments.Where(a => a.Value is not null).Select(a => _parameters.TryGetValue(a.Key, out var spec) ? spec.Name : a.Key).ToList());
+        _pathGuard?.Check(arguments);
+    }
+
+    /// <summary>
+    /// Runs the command. It checks the arguments itself too (the agent loop already did, before
+    /// asking for approval): Invoke is public, and no caller may make the command prompt for a
+    /// missing parameter or reach outside its folder.
+    /// </summary>
+    public override string Invoke(IReadOnlyDictionary<string, object?> arguments)
+    {
+        CheckArguments(arguments);
         var splat = ToParameters(arguments);
-        EnsureParameterSet(splat.Keys.Cast<string>().ToList());
         if (_reading.TakesCommonParameters) splat["ErrorAction"] = ActionPreference.Continue;
         if (_reading.TakesConfirm) splat["Confirm"] = new SwitchParameter(false);
 

@@ -39,6 +39,7 @@ public static class LlmLogDatabase
             EnableWal(connection);
             Execute(connection, "PRAGMA synchronous = NORMAL;");
             LlmLogSchema.Migrate(connection, path);
+            EnsureIdentity(connection);
             return connection;
         }
         catch (Exception error) when (error is SqliteException or IOException or UnauthorizedAccessException)
@@ -75,6 +76,48 @@ public static class LlmLogDatabase
             catch (SqliteException busy) when (busy.SqliteErrorCode is 5 or 6 && DateTime.UtcNow < deadline) { }
             Thread.Sleep(20);
         }
+    }
+
+    /// <summary>
+    /// The database's identity: a random number in the file's header (SQLite's application_id),
+    /// given once when the file is new. A logger compares it before each write, so a file deleted
+    /// or replaced while it logs is noticed instead of written into the void.
+    /// </summary>
+    public static int Identity(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA application_id;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The identity of the file now at <paramref name="path"/>, read through a connection of its own; null when there is no file.</summary>
+    public static int? IdentityAt(string path)
+    {
+        if (!File.Exists(path)) return null;
+        using var probe = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString());
+        probe.Open();
+        return Identity(probe);
+    }
+
+    private static void EnsureIdentity(SqliteConnection connection)
+    {
+        if (Identity(connection) != 0) return;
+        using var transaction = connection.BeginTransaction(deferred: false); // one process names the file
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA application_id;";
+        if (Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = $"PRAGMA application_id = {Random.Shared.Next(1, int.MaxValue)};";
+            command.ExecuteNonQuery();
+        }
+        transaction.Commit();
     }
 
     private static void Execute(SqliteConnection connection, string sql)

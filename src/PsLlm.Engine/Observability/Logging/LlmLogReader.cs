@@ -46,7 +46,8 @@ public static class LlmLogReader
             where.Add("r.started_at < $until");
             command.Parameters.AddWithValue("$until", LogTime.Write(until));
         }
-        if (query.ErrorsOnly) where.Add("r.status <> 'ok'");
+        // A run a consumer stopped (Select-Object -First) ended as asked: not an error.
+        if (query.ErrorsOnly) where.Add("r.status NOT IN ('ok', 'stopped')");
 
         var sql = new StringBuilder($"SELECT {Columns}, 0 FROM runs r");
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
@@ -179,7 +180,7 @@ public static class LlmLogReader
             ParentRunId = Text(2) is { } parent ? Guid.Parse(parent) : null,
             Kind = kind switch { "chain" => "Chain", "llm" => "Llm", "tool" => "Tool", _ => kind },
             Name = Text(4) ?? string.Empty,
-            Status = Text(5) switch { "ok" => "Ok", "cancelled" => "Cancelled", "error" => "Error", var other => other ?? string.Empty },
+            Status = Text(5) switch { "ok" => "Ok", "cancelled" => "Cancelled", "stopped" => "Stopped", "error" => "Error", var other => other ?? string.Empty },
             StartTime = LogTime.Read(r.GetString(6)),
             EndTime = Text(7) is { } ended ? LogTime.Read(ended) : null,
             Duration = Real(8) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,

@@ -19,4 +19,16 @@ public static class LogTime
 
     public static DateTimeOffset Read(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>-Since and -Until as the query takes them; -Since after -Until is an error, not an empty answer.</summary>
+    public static (DateTimeOffset? Since, DateTimeOffset? Until) Range(DateTime? since, DateTime? until)
+    {
+        var from = since is { } s ? Read(Write(s)) : (DateTimeOffset?)null;
+        var to = until is { } u ? Read(Write(u)) : (DateTimeOffset?)null;
+        if (from > to)
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidTimeRange",
+                $"-Since ({from:u}) is later than -Until ({to:u}); nothing could match.")
+            { ParameterName = "Since" };
+        return (from, to);
+    }
 }

@@ -4,7 +4,7 @@ namespace PsLlm.Engine.Observability.Logging;
 public enum RunKind { Chain, Llm, Tool }
 
 /// <summary>How a run ended.</summary>
-public enum RunStatus { Ok, Error, Cancelled }
+public enum RunStatus { Ok, Error, Cancelled, Stopped }
 
 /// <summary>
 /// One finished run, as the log handler hands it to the writer. Built on the chat's thread from

@@ -213,7 +213,8 @@ public sealed class RunRecordAssembler
     };
 
     private static RunStatus StatusOf(Exception error) =>
-        error is OperationCanceledException || error is LlmException { Kind: LlmErrorKind.Cancelled } || error.GetType().Name == "PipelineStoppedException"
+        error is LlmException { Kind: LlmErrorKind.Stopped } ? RunStatus.Stopped
+        : error is OperationCanceledException || error is LlmException { Kind: LlmErrorKind.Cancelled } || error.GetType().Name == "PipelineStoppedException"
             ? RunStatus.Cancelled
             : RunStatus.Error;
 

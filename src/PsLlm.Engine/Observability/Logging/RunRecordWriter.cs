@@ -93,6 +93,7 @@ public static class RunRecordWriter
     {
         RunStatus.Ok => "ok",
         RunStatus.Cancelled => "cancelled",
+        RunStatus.Stopped => "stopped",
         _ => "error",
     };
 

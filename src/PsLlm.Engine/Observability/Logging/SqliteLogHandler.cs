@@ -13,7 +13,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// Secrets are never recorded: events carry no key or header values, and of the endpoint only
 /// the host is kept.
 /// </summary>
-public sealed class SqliteLogHandler : CallbackHandler, IDisposable
+public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisposable
 {
     public const int DefaultCapacity = 1024;
 
@@ -21,9 +21,10 @@ public sealed class SqliteLogHandler : CallbackHandler, IDisposable
     private readonly object _gate = new();
     private readonly BoundedWorkQueue<RunRecord> _queue;
     private SqliteConnection? _connection; // used by the queue's worker only
+    private readonly int _identity;
     private long _written;
     private long _handlerErrors;
-    private long _reportedLosses;
+    private readonly LossTally _losses = new();
     private string? _lastError;
     private int _disposed;
 
@@ -31,7 +32,11 @@ public sealed class SqliteLogHandler : CallbackHandler, IDisposable
     public SqliteLogHandler(string path, int capacity = DefaultCapacity)
     {
         DatabasePath = Path.GetFullPath(path);
-        using (var connection = LlmLogDatabase.Open(DatabasePath)) SchemaVersion = LlmLogSchema.ReadVersion(connection);
+        using (var connection = LlmLogDatabase.Open(DatabasePath))
+        {
+            SchemaVersion = LlmLogSchema.ReadVersion(connection);
+            _identity = LlmLogDatabase.Identity(connection);
+        }
         Capacity = capacity;
         _queue = new BoundedWorkQueue<RunRecord>(capacity, Write, (_, error) => Volatile.Write(ref _lastError, error.Message));
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -74,11 +79,7 @@ public sealed class SqliteLogHandler : CallbackHandler, IDisposable
     /// Runs lost (dropped or failed) since the last call, for a warning that is given once per
     /// loss rather than on every command.
     /// </summary>
-    public long TakeUnreportedLosses()
-    {
-        var lost = Dropped + Failed;
-        return lost - Interlocked.Exchange(ref _reportedLosses, lost);
-    }
+    public long TakeUnreportedLosses() => _losses.TakeUnreported(Dropped + Failed);
 
     public LlmLogStatus Status() => new()
     {
@@ -95,6 +96,15 @@ public sealed class SqliteLogHandler : CallbackHandler, IDisposable
     {
         try
         {
+            // A connection keeps writing to a file deleted under it (on Unix), and never sees a new
+            // file put in its place: both would lose runs silently. They fail, and are counted, instead.
+            switch (LlmLogDatabase.IdentityAt(DatabasePath))
+            {
+                case null:
+                    throw new IOException($"The log database '{DatabasePath}' was deleted while logging; this run is not written. Enable-LlmLog starts a new one.");
+                case var found when found != _identity:
+                    throw new IOException($"The log database '{DatabasePath}' was replaced by another file while logging; this run is not written. Enable-LlmLog again to log into the new file.");
+            }
             _connection ??= LlmLogDatabase.Open(DatabasePath);
             RunRecordWriter.Write(_connection, record);
             Interlocked.Increment(ref _written);

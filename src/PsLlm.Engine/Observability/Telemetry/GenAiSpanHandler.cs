@@ -178,6 +178,12 @@ public sealed class GenAiSpanHandler : CallbackHandler, IDisposable
     private static void FailChat(LlmErrorEvent e)
     {
         if (RunSpanRegistry.Find(e.RunId) is not { } span) return;
+        if (IsStopped(e.Error))
+        {
+            GenAiTelemetry.OperationDuration.Record(Seconds(span, e.Timestamp), span.MetricTags);
+            Fail(e.RunId, e.Timestamp, e.Error);
+            return;
+        }
         GenAiTelemetry.OperationDuration.Record(Seconds(span, e.Timestamp), [.. span.MetricTags, new(GenAiConventions.ErrorType, GenAiErrorType.Of(e.Error))]);
         Fail(e.RunId, e.Timestamp, e.Error);
     }
@@ -196,14 +202,22 @@ public sealed class GenAiSpanHandler : CallbackHandler, IDisposable
         Finish(span, e.Timestamp);
     }
 
-    /// <summary>Ends a span that failed, as the conventions' recording-errors rules say: status Error, error.type.</summary>
+    /// <summary>
+    /// Ends a span that failed, as the conventions' recording-errors rules say: status Error,
+    /// error.type. A run a consumer stopped (Select-Object -First) is no error: its span just ends.
+    /// </summary>
     private static void Fail(Guid runId, DateTimeOffset timestamp, Exception error)
     {
         if (RunSpanRegistry.Remove(runId) is not { } span) return;
-        span.Activity?.SetTag(GenAiConventions.ErrorType, GenAiErrorType.Of(error));
-        span.Activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+        if (!IsStopped(error))
+        {
+            span.Activity?.SetTag(GenAiConventions.ErrorType, GenAiErrorType.Of(error));
+            span.Activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+        }
         Finish(span, timestamp);
     }
+
+    private static bool IsStopped(Exception error) => error is LlmException { Kind: LlmErrorKind.Stopped };
 
     /// <summary>
     /// Opens the run: its span goes under its parent run's span (or, for a root run, under

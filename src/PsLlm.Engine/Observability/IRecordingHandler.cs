@@ -1,0 +1,32 @@
+namespace PsLlm.Engine.Observability;
+
+/// <summary>
+/// A handler that records events in the background (a file, a collector, a database) and may
+/// lose some without the chat waiting: what it lost, so that the chat in which a loss happened
+/// can say so once.
+/// </summary>
+public interface IRecordingHandler
+{
+    /// <summary>The handler's name, as warnings show it.</summary>
+    string Name { get; }
+
+    /// <summary>Records dropped because the handler's queue was full.</summary>
+    long Dropped { get; }
+
+    /// <summary>Records that could not be written or sent.</summary>
+    long Failed { get; }
+
+    /// <summary>Why the last failure happened; null when none has.</summary>
+    string? LastError { get; }
+
+    /// <summary>Records lost (dropped or failed) since the last call, so a loss is told once.</summary>
+    long TakeUnreportedLosses();
+}
+
+/// <summary>How many of a handler's losses were told already.</summary>
+internal sealed class LossTally
+{
+    private long _reported;
+
+    public long TakeUnreported(long lostSoFar) => lostSoFar - Interlocked.Exchange(ref _reported, lostSoFar);
+}
