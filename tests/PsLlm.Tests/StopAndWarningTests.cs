@@ -33,16 +33,30 @@ public sealed class StopAndWarningTests : ModuleTestBase
     public void Select_Object_First_stops_the_run_without_an_error()
     {
         EnqueueTokens(Words(50), delayMs: 10);
-        var kinds = Session.Run("""
-            $global:ends = [System.Collections.Generic.List[object]]::new()
-            $null = Register-LlmCallback -EventName LlmError, ChainError -Action { $global:ends.Add($_.Error.Kind) } -Client $client
-            $Error.Clear()
-            $null = Invoke-LlmChat 'x' -Client $client -Stream | Select-Object -First 3
-            $global:ends
-            $Error.Count
-            """);
-        Assert.Equal(["Stopped", "Stopped", "0"], kinds.Select(k => k.ToString()));
-        Assert.Empty(Session.Streams.Error);
+        var database = Path.Combine(Path.GetTempPath(), $"psllm-stopped-{Guid.NewGuid():N}.db");
+        try
+        {
+            var kinds = Session.Run("""
+                param($database)
+                Enable-LlmLog -Path $database
+                $global:ends = [System.Collections.Generic.List[object]]::new()
+                $null = Register-LlmCallback -EventName LlmError, ChainError -Action { $global:ends.Add($_.Error.Kind) } -Client $client
+                $Error.Clear()
+                $null = Invoke-LlmChat 'x' -Client $client -Stream | Select-Object -First 3
+                $global:ends
+                $Error.Count
+                @(Get-LlmLog -Kind All -Last 0).Status
+                @(Get-LlmLog -Errors -Last 0).Count
+                Disable-LlmLog
+                """, database);
+            // The model run and the chain are stopped, not failed: in events, $Error and the log.
+            Assert.Equal(["Stopped", "Stopped", "0", "Stopped", "Stopped", "0"], kinds.Select(k => k.ToString()));
+            Assert.Empty(Session.Streams.Error);
+        }
+        finally
+        {
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(database) + "*")) File.Delete(file);
+        }
     }
 
     [Fact]
