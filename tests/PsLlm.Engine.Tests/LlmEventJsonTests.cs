@@ -156,7 +156,8 @@ public sealed class LlmEventJsonTests
         Assert.Equal("x", (string)start["invocationParameters"]!["stop"]![0]!);
         var messages = start["messages"]!.AsArray();
         Assert.Equal(new[] { "system", "user", "assistant", "tool" }, messages.Select(m => (string)m!["role"]!));
-        Assert.Equal(2, messages[1]!["parts"]!.AsArray().Count);
+        // Messages are in the one form session files use too: a multipart message's content is its parts.
+        Assert.Equal(2, messages[1]!["content"]!.AsArray().Count);
         Assert.Equal("call_1", (string)messages[2]!["toolCalls"]![0]!["id"]!);
         Assert.Equal("call_1", (string)messages[3]!["toolCallId"]!);
     }

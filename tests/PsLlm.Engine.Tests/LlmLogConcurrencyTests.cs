@@ -27,7 +27,7 @@ public sealed class LlmLogConcurrencyTests : IDisposable
             using var connection = LlmLogDatabase.Open(_log.Path);
             start.SignalAndWait();
             for (var i = 0; i < perWriter; i++)
-                RunRecordWriter.Write(connection, TempLogFile.Llm($"model-{w}", $"writer{w} prompt {i}", $"answer {i}", tags: new[] { $"w{w}" }));
+                LogEntryWriter.Write(connection, TempLogFile.Llm($"model-{w}", $"writer{w} prompt {i}", $"answer {i}", tags: new[] { $"w{w}" }));
         }, TaskCreationOptions.LongRunning)).ToArray();
         var reader = Task.Factory.StartNew(() =>
         {

@@ -76,9 +76,9 @@ public sealed class LlmLogQueryTests : IDisposable
     [Fact]
     public void RunIdsKindsAndErrorsSelectRuns()
     {
-        var chain = new RunRecord { RunId = Guid.NewGuid(), Kind = RunKind.Chain, Name = "Invoke-LlmChat", Status = RunStatus.Error, StartedAt = Noon, EndedAt = Noon, Error = "boom", ErrorId = "LlmServerError" };
-        var llm = TempLogFile.Llm("m", "p", "r", at: Noon, parent: chain.RunId) with { Status = RunStatus.Error, Error = "boom" };
-        var tool = new RunRecord { RunId = Guid.NewGuid(), ParentRunId = chain.RunId, Kind = RunKind.Tool, Name = "t", Status = RunStatus.Ok, StartedAt = Noon, EndedAt = Noon };
+        var chain = new LlmLogEntry { RunId = Guid.NewGuid(), Kind = "Chain", Name = "Invoke-LlmChat", Status = "Error", StartTime = Noon, EndTime = Noon, Error = "boom", ErrorId = "LlmServerError" };
+        var llm = TempLogFile.Llm("m", "p", "r", at: Noon, parent: chain.RunId) with { Status = "Error", Error = "boom" };
+        var tool = new LlmLogEntry { RunId = Guid.NewGuid(), ParentRunId = chain.RunId, Kind = "Tool", Name = "t", Status = "Ok", StartTime = Noon, EndTime = Noon };
         var fine = TempLogFile.Llm("m", "p2", "r2", at: Noon.AddMinutes(1));
         _log.Store.Write(new[] { chain, llm, tool, fine });
 
@@ -92,11 +92,11 @@ public sealed class LlmLogQueryTests : IDisposable
     [Fact]
     public void TreeIsReadFromAnyOfItsRunsRootFirstChildrenInStartOrder()
     {
-        var root = new RunRecord { RunId = Guid.NewGuid(), Kind = RunKind.Chain, Name = "pipeline", StartedAt = Noon, EndedAt = Noon.AddSeconds(9) };
-        var chat = new RunRecord { RunId = Guid.NewGuid(), ParentRunId = root.RunId, Kind = RunKind.Chain, Name = "Invoke-LlmChat", StartedAt = Noon.AddSeconds(1), EndedAt = Noon.AddSeconds(8) };
+        var root = new LlmLogEntry { RunId = Guid.NewGuid(), Kind = "Chain", Name = "pipeline", StartTime = Noon, EndTime = Noon.AddSeconds(9) };
+        var chat = new LlmLogEntry { RunId = Guid.NewGuid(), ParentRunId = root.RunId, Kind = "Chain", Name = "Invoke-LlmChat", StartTime = Noon.AddSeconds(1), EndTime = Noon.AddSeconds(8) };
         var second = TempLogFile.Llm("m", "again", "b", at: Noon.AddSeconds(5), parent: chat.RunId);
         var first = TempLogFile.Llm("m", "first", "a", at: Noon.AddSeconds(2), parent: chat.RunId);
-        var tool = new RunRecord { RunId = Guid.NewGuid(), ParentRunId = chat.RunId, Kind = RunKind.Tool, Name = "t", StartedAt = Noon.AddSeconds(3), EndedAt = Noon.AddSeconds(4) };
+        var tool = new LlmLogEntry { RunId = Guid.NewGuid(), ParentRunId = chat.RunId, Kind = "Tool", Name = "t", StartTime = Noon.AddSeconds(3), EndTime = Noon.AddSeconds(4) };
         var other = TempLogFile.Llm("m", "unrelated", "x", at: Noon.AddSeconds(3));
         _log.Store.Write(new[] { second, tool, first, other, chat, root }); // children are written before their parents
 
@@ -156,7 +156,7 @@ public sealed class LlmLogQueryTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(123), entry.TimeToFirstToken);
         Assert.Equal(4, entry.Usage!.CachedInputTokens);
         Assert.Equal(("api.openai.com", "chatcmpl-1", 200), (entry.EndpointHost, entry.ResponseId, entry.StatusCode));
-        Assert.Equal(record.StartedAt.ToUnixTimeMilliseconds(), entry.StartTime.ToUnixTimeMilliseconds());
+        Assert.Equal(record.StartTime.ToUnixTimeMilliseconds(), entry.StartTime.ToUnixTimeMilliseconds());
         // gpt-4o-mini has a built-in price: 6 uncached + 4 cached input, 5 output.
         Assert.Equal((6 * 0.15m + 4 * 0.075m + 5 * 0.60m) / 1_000_000m, entry.Cost);
     }

@@ -25,16 +25,16 @@ internal sealed class TempLogFile : IDisposable
             return reader.ReadToEnd();
         }));
 
-    public static RunRecord Llm(string model, string prompt, string response, int input = 10, int output = 5, DateTimeOffset? at = null,
+    public static LlmLogEntry Llm(string model, string prompt, string response, int input = 10, int output = 5, DateTimeOffset? at = null,
         string[]? tags = null, Guid? parent = null, string? responseModel = null, int cached = 0) => new()
     {
         RunId = Guid.NewGuid(),
         ParentRunId = parent,
-        Kind = RunKind.Llm,
+        Kind = "Llm",
         Name = model,
-        Status = RunStatus.Ok,
-        StartedAt = at ?? DateTimeOffset.UtcNow,
-        EndedAt = (at ?? DateTimeOffset.UtcNow).AddMilliseconds(50),
+        Status = "Ok",
+        StartTime = at ?? DateTimeOffset.UtcNow,
+        EndTime = (at ?? DateTimeOffset.UtcNow).AddMilliseconds(50),
         Duration = TimeSpan.FromMilliseconds(50),
         Model = model,
         ResponseModel = responseModel ?? model,

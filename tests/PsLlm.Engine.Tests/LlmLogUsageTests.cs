@@ -15,9 +15,9 @@ public sealed class LlmLogUsageTests : IDisposable
 
     private void Seed()
     {
-        var chain = new RunRecord
+        var chain = new LlmLogEntry
         {
-            RunId = Guid.NewGuid(), Kind = RunKind.Chain, Name = "Invoke-LlmChat", StartedAt = Noon, EndedAt = Noon,
+            RunId = Guid.NewGuid(), Kind = "Chain", Name = "Invoke-LlmChat", StartTime = Noon, EndTime = Noon,
             Usage = new TokenUsage { InputTokens = 999_999, OutputTokens = 999_999, TotalTokens = 1_999_998 }, // a chain repeats its calls' usage: never counted
         };
         _log.Store.Write(new[]
@@ -27,7 +27,7 @@ public sealed class LlmLogUsageTests : IDisposable
             TempLogFile.Llm("gpt-4o-mini", "c", "d", input: 2_000_000, output: 0, cached: 1_000_000, at: Noon.AddDays(1), tags: new[] { "work", "batch" }),
             TempLogFile.Llm("llama3.2", "e", "f", input: 500, output: 300, at: Noon),
             TempLogFile.Llm("llama3.2", "g", "h", input: 700, output: 100, at: Noon.AddDays(1), tags: new[] { "work" }),
-            TempLogFile.Llm("llama3.2", "i", "j", at: Noon) with { Usage = null, Status = RunStatus.Error },
+            TempLogFile.Llm("llama3.2", "i", "j", at: Noon) with { Usage = null, Status = "Error" },
         });
     }
 

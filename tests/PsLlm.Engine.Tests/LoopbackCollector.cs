@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+
+using PsLlm.FakeOpenAI;
 
 namespace PsLlm.Engine.Tests;
 
@@ -20,12 +15,10 @@ namespace PsLlm.Engine.Tests;
 /// </summary>
 internal sealed class LoopbackCollector : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _script = new();
     private readonly List<Received> _received = new();
     private TaskCompletionSource _gate = Open();
-
-    private LoopbackCollector(WebApplication app) => _app = app;
 
     public Uri Uri { get; private set; } = null!;
 
@@ -36,15 +29,9 @@ internal sealed class LoopbackCollector : IAsyncDisposable
 
     public static async Task<LoopbackCollector> StartAsync()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1));
-        var app = builder.Build();
-        var collector = new LoopbackCollector(app);
-        app.Run(collector.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        collector.Uri = new Uri($"http://127.0.0.1:{new Uri(address).Port}/ingest/records");
+        var collector = new LoopbackCollector();
+        (collector._app, var port) = await LoopbackHost.StartAsync(collector.HandleAsync);
+        collector.Uri = new Uri($"http://127.0.0.1:{port}/ingest/records");
         return collector;
     }
 
@@ -72,7 +59,7 @@ internal sealed class LoopbackCollector : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Release();
-        await _app.StopAsync(TimeSpan.FromSeconds(2));
+        await _app.StopAsync();
         await _app.DisposeAsync();
     }
 

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
+
+using PsLlm.FakeOpenAI;
 
 namespace PsLlm.Engine.Tests;
 
@@ -18,14 +15,10 @@ namespace PsLlm.Engine.Tests;
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<OtlpExportRequest> _requests = new();
 
-    private OtlpReceiver(WebApplication app, bool grpc)
-    {
-        _app = app;
-        Grpc = grpc;
-    }
+    private OtlpReceiver(bool grpc) => Grpc = grpc;
 
     public bool Grpc { get; }
 
@@ -42,21 +35,10 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(OtlpReceiver).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.UseKestrelCore();
+        var receiver = new OtlpReceiver(grpc);
         // Cleartext gRPC is HTTP/2 with prior knowledge, which Kestrel offers only on an HTTP/2-only endpoint.
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app, grpc);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.BaseUri = new Uri($"http://127.0.0.1:{new Uri(address).Port}");
+        (receiver._app, var port) = await LoopbackHost.StartAsync(receiver.HandleAsync, grpc ? HttpProtocols.Http2 : HttpProtocols.Http1);
+        receiver.BaseUri = new Uri($"http://127.0.0.1:{port}");
         return receiver;
     }
 

@@ -1,14 +1,7 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace PsLlm.FakeOpenAI;
 
@@ -19,7 +12,7 @@ namespace PsLlm.FakeOpenAI;
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly AdminApi _admin;
     private readonly Lock _gate = new();
     private readonly Queue<FakeReply> _replies = new();
@@ -28,9 +21,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private int _completionSequence;
     private int _disposed;
 
-    private FakeOpenAIServer(WebApplication app, RecordingLibrary recordings)
+    private FakeOpenAIServer(RecordingLibrary recordings)
     {
-        _app = app;
         _admin = new AdminApi(this);
         Recordings = recordings;
     }
@@ -61,30 +53,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public static async Task<FakeOpenAIServer> StartAsync(string? recordingsDirectory = null, int port = 0)
     {
         var recordings = recordingsDirectory is null ? RecordingLibrary.Empty : RecordingLibrary.Load(recordingsDirectory);
-
-        // The empty builder reads no appsettings or environment, so a test host's configuration cannot
-        // move the endpoint or turn on logging.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(FakeOpenAIServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
-        });
-        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-
-        var app = builder.Build();
-        var server = new FakeOpenAIServer(app, recordings);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Port = new Uri(address).Port;
+        var server = new FakeOpenAIServer(recordings);
+        (server._app, server.Port) = await LoopbackHost.StartAsync(server.HandleAsync, port: port);
         server.BaseUrl = $"http://127.0.0.1:{server.Port}/v1";
         server.BaseUri = new Uri(server.BaseUrl + "/");
         return server;

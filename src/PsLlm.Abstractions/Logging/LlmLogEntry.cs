@@ -5,8 +5,9 @@ namespace PsLlm;
 /// what went in, what came out, timings, usage and any error. Runs link to their parent, so a
 /// chat's chain, model calls and tool runs can be read back as a tree (Get-LlmLog -Run).
 /// Never contains credentials: the key and header values are not recorded, only the endpoint's host.
+/// The same record is what the log handler writes and what Get-LlmLog reads back.
 /// </summary>
-public sealed class LlmLogEntry
+public sealed record LlmLogEntry
 {
     public Guid RunId { get; init; }
     /// <summary>The run this one was nested in; null for a root run.</summary>
@@ -19,6 +20,7 @@ public sealed class LlmLogEntry
     public string Status { get; init; } = string.Empty;
     /// <summary>When the run started (UTC).</summary>
     public DateTimeOffset StartTime { get; init; }
+    /// <summary>When the run ended (UTC).</summary>
     public DateTimeOffset? EndTime { get; init; }
     public TimeSpan? Duration { get; init; }
     /// <summary>Model runs that streamed: time from sending the request to the first token.</summary>

@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text;
 using PsLlm.Engine.Chat;
 using PsLlm.Engine.Transport;
 
@@ -170,7 +170,7 @@ public static class LlmEventJson
     public static void WriteMessages(Utf8JsonWriter w, string name, IEnumerable<ChatMessage> messages, bool excludeContent)
     {
         w.WriteStartArray(name);
-        foreach (var message in messages) WriteMessage(w, message, excludeContent);
+        foreach (var message in messages) ChatMessageJson.Write(w, message, excludeContent);
         w.WriteEndArray();
     }
 
@@ -251,43 +251,6 @@ public static class LlmEventJson
     {
         if (excludeContent) w.WriteNumber(name + "Length", text?.Length ?? 0);
         else w.WriteString(name, text ?? string.Empty);
-    }
-
-    private static void WriteMessage(Utf8JsonWriter w, ChatMessage message, bool excludeContent)
-    {
-        w.WriteStartObject();
-        w.WriteString("role", message.Role);
-        WriteText(w, "content", message.Content, excludeContent);
-        if (message.IsMultipart)
-        {
-            if (excludeContent)
-            {
-                w.WriteStartArray("partLengths");
-                foreach (var part in message.Parts) w.WriteNumberValue(part.Length);
-            }
-            else
-            {
-                w.WriteStartArray("parts");
-                foreach (var part in message.Parts) w.WriteStringValue(part);
-            }
-            w.WriteEndArray();
-        }
-        if (message.ToolCalls.Count > 0)
-        {
-            w.WriteStartArray("toolCalls");
-            foreach (var call in message.ToolCalls)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", call.Id);
-                w.WriteString("name", call.Name);
-                WriteText(w, "arguments", call.Arguments, excludeContent);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        if (message.ToolCallId is { } id) w.WriteString("toolCallId", id);
-        if (message.Name is { } name) w.WriteString("name", name);
-        w.WriteEndObject();
     }
 
     /// <summary>Tool calls with what went back to the model, whether they ran and how long they took.</summary>
@@ -389,7 +352,7 @@ public static class LlmEventJson
         switch (value)
         {
             case ChatMessage message:
-                WriteMessage(w, message, excludeContent: false);
+                ChatMessageJson.Write(w, message, excludeContent: false);
                 return;
             case ChatResponse response:
                 // Only inside a value (a chain's output list); the property form is WriteResponse.

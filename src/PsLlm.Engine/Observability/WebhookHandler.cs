@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using PsLlm.Engine.Transport;
@@ -38,7 +37,7 @@ public sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDispos
     private readonly BoundedWorkQueue<byte[]> _queue;
     private readonly KeyValuePair<string, string>[] _headers;
     private readonly SecretRedactor _redactor;
-    private readonly ConcurrentDictionary<Guid, ChatModelStartEvent> _starts = new();
+    private readonly OpenRuns<ChatModelStartEvent> _starts = new(MaxOpenRuns);
     private long _sent;
     private long _retried;
     private string? _lastError;
@@ -146,15 +145,9 @@ public sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDispos
 
     public override string ToString() => $"{Name} ({Sent} sent, {Dropped} dropped, {Failed} failed)";
 
-    private void Remember(ChatModelStartEvent start)
-    {
-        if (_starts.Count >= MaxOpenRuns)
-            foreach (var stale in _starts.Values.OrderBy(s => s.Timestamp).Take(MaxOpenRuns / 10).ToArray())
-                _starts.TryRemove(stale.RunId, out _);
-        _starts[start.RunId] = start;
-    }
+    private void Remember(ChatModelStartEvent start) => _starts.Add(start.RunId, start, start.Timestamp);
 
-    private ChatModelStartEvent? Forget(Guid runId) => _starts.TryRemove(runId, out var start) ? start : null;
+    private ChatModelStartEvent? Forget(Guid runId) => _starts.TryTake(runId, out var start) ? start : null;
 
     private async Task PostAsync(byte[] body, CancellationToken stopping)
     {

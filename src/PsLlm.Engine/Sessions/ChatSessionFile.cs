@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
+using PsLlm.Engine.Chat;
+
 namespace PsLlm.Engine.Sessions;
 
 /// <summary>
@@ -26,9 +28,11 @@ namespace PsLlm.Engine.Sessions;
 ///   ]
 /// }
 /// </code>
-/// A message sent as several text parts has "content" as an array of strings. A tool call or an
-/// assistant message may have "providerFields": what the server attached that must be sent back
-/// (Gemini's <c>{"extra_content": {"google": {"thought_signature": "…"}}}</c>), kept verbatim. Unknown
+/// Messages are in <see cref="ChatMessageJson"/>'s form, the one JSONL lines and the log use too: a
+/// message sent as several text parts has "parts" besides its joined "content" (files written
+/// before kept the parts in "content", which is still read); a tool call or an assistant message
+/// may have "providerFields", what the server attached that must be sent back (Gemini's
+/// <c>{"extra_content": {"google": {"thought_signature": "…"}}}</c>), kept verbatim. Unknown
 /// properties are ignored, so version 1 can gain optional fields. The session's client is not
 /// saved at all: no key, header, endpoint or other credential ever reaches the file; the importer
 /// names a client (or the default one applies). Token usage is not saved either.
@@ -128,7 +132,7 @@ public static class ChatSessionFile
             WriteNullable(json, "maxHistory", session.MaxHistory);
             WriteNullable(json, "maxTokens", session.MaxTokens);
             json.WriteStartArray("messages");
-            foreach (var message in session.Messages) WriteMessage(json, message);
+            foreach (var message in session.Messages) ChatMessageJson.Write(json, message);
             json.WriteEndArray();
             json.WriteEndObject();
         }
@@ -138,53 +142,6 @@ public static class ChatSessionFile
 
     internal static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
-
-    private static void WriteMessage(Utf8JsonWriter json, ChatMessage message)
-    {
-        json.WriteStartObject();
-        json.WriteString("role", message.Role);
-        if (message.ToolCallId is not null) json.WriteString("toolCallId", message.ToolCallId);
-        if (message.Name is not null) json.WriteString("name", message.Name);
-        if (message.IsMultipart)
-        {
-            json.WriteStartArray("content");
-            foreach (var part in message.Parts) json.WriteStringValue(part);
-            json.WriteEndArray();
-        }
-        else
-        {
-            json.WriteString("content", message.Content);
-        }
-        if (message.ToolCalls.Count > 0)
-        {
-            json.WriteStartArray("toolCalls");
-            foreach (var call in message.ToolCalls)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", call.Id);
-                json.WriteString("name", call.Name);
-                json.WriteString("arguments", call.Arguments);
-                WriteProviderFields(json, call.ProviderFields);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
-        WriteProviderFields(json, message.ProviderFields);
-        json.WriteEndObject();
-    }
-
-    /// <summary>Fields a server attached (Gemini's thought signatures), kept as they came so they can be sent back.</summary>
-    private static void WriteProviderFields(Utf8JsonWriter json, IReadOnlyDictionary<string, string> fields)
-    {
-        if (fields.Count == 0) return;
-        json.WriteStartObject("providerFields");
-        foreach (var (name, raw) in fields)
-        {
-            json.WritePropertyName(name);
-            json.WriteRawValue(raw);
-        }
-        json.WriteEndObject();
-    }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
     {

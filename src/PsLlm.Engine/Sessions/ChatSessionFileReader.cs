@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using PsLlm.Engine.Chat;
+
 namespace PsLlm.Engine.Sessions;
 
 /// <summary>
@@ -120,65 +122,11 @@ internal static class ChatSessionFileReader
 
         public ChatMessage Message(JsonObject item, string where)
         {
-            var role = RequiredString(item, "role", $"{where}.role");
-            if (!Roles.Contains(role))
-                throw Invalid(_path, $"{where}.role \"{role}\" is not one of {string.Join(", ", Roles)}");
-            var toolCalls = ToolCalls(item, role, where);
-            var toolCallId = OptionalString(item, "toolCallId", $"{where}.toolCallId");
-            if (role == "tool" && toolCallId is null) throw Invalid(_path, $"{where}.toolCallId is missing (a tool message answers a call)");
-            var name = OptionalString(item, "name", $"{where}.name");
-
-            string[]? parts = null;
-            var text = string.Empty;
-            switch (item["content"])
-            {
-                case JsonArray array:
-                    parts = array.Select((p, n) => p is JsonValue v && v.TryGetValue<string>(out var s)
-                        ? s : throw Invalid(_path, $"{where}.content[{n}] is not a string")).ToArray();
-                    break;
-                // OpenAI sends null content beside tool calls; read it as empty text.
-                case null when toolCalls.Count > 0:
-                    break;
-                default:
-                    text = RequiredString(item, "content", $"{where}.content");
-                    break;
-            }
-            var fields = ProviderFields(item, where);
-            return parts is null
-                ? new ChatMessage(role, text) { ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name, ProviderFields = fields }
-                : new ChatMessage(role, parts) { ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name, ProviderFields = fields };
-        }
-
-        /// <summary>"providerFields": an object of raw JSON values a server attached, kept verbatim.</summary>
-        private IReadOnlyDictionary<string, string> ProviderFields(JsonObject item, string where) => item["providerFields"] switch
-        {
-            null => ToolCall.NoFields,
-            JsonObject fields => fields.ToDictionary(f => f.Key, f => f.Value?.ToJsonString() ?? "null", StringComparer.Ordinal),
-            _ => throw Invalid(_path, $"{where}.providerFields is not an object"),
-        };
-
-        private IReadOnlyList<ToolCall> ToolCalls(JsonObject item, string role, string where)
-        {
-            switch (item["toolCalls"])
-            {
-                case null:
-                    return Array.Empty<ToolCall>();
-                case JsonArray calls when role == "assistant":
-                    var result = new ToolCall[calls.Count];
-                    for (var n = 0; n < calls.Count; n++)
-                    {
-                        var at = $"{where}.toolCalls[{n}]";
-                        if (calls[n] is not JsonObject call) throw Invalid(_path, $"{at} is not an object");
-                        result[n] = new ToolCall(RequiredString(call, "id", $"{at}.id"), RequiredString(call, "name", $"{at}.name"),
-                            RequiredString(call, "arguments", $"{at}.arguments"))
-                        { ProviderFields = ProviderFields(call, at) };
-                    }
-                    return result;
-                case JsonArray:
-                    throw Invalid(_path, $"{where}.toolCalls is only allowed on assistant messages");
-                default:
-                    throw Invalid(_path, $"{where}.toolCalls is not an array");
-            }
+            var message = ChatMessageJson.Read(item, where, problem => Invalid(_path, problem));
+            if (!Roles.Contains(message.Role))
+                throw Invalid(_path, $"{where}.role \"{message.Role}\" is not one of {string.Join(", ", Roles)}");
+            if (message.Role == "tool" && message.ToolCallId is null) throw Invalid(_path, $"{where}.toolCallId is missing (a tool message answers a call)");
+            return message;
         }
     }
 }

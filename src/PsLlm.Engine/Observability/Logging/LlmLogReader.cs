@@ -29,7 +29,7 @@ public static class LlmLogReader
             command.Parameters.AddWithValue("$search", match);
         }
         if (query.Kinds.Count > 0)
-            where.Add($"r.kind IN ({string.Join(", ", query.Kinds.Distinct().Select(k => $"'{RunRecordWriter.KindText(k)}'"))})");
+            where.Add($"r.kind IN ({string.Join(", ", query.Kinds.Distinct().Select(k => $"'{LogEntryWriter.KindText(k)}'"))})");
         if (query.RunIds.Count > 0)
             where.Add($"r.id IN ({List(command, "$run", query.RunIds.Select(id => id.ToString("D")))})");
         if (query.Models.Count > 0)
@@ -172,7 +172,7 @@ public static class LlmLogReader
         decimal? cost = null;
         if (kind == "llm" && usage is not null && prices?.Find(responseModel, model) is { } price)
             cost = PriceTable.Cost(price, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens);
-        var (calls, results) = RunRecordJson.ReadToolCalls(Text(22));
+        var (calls, results) = LogEntryJson.ReadToolCalls(Text(22));
 
         return new LlmLogEntry
         {
@@ -189,16 +189,16 @@ public static class LlmLogReader
             ResponseModel = responseModel,
             EndpointHost = Text(12),
             Prompt = Text(13),
-            Messages = RunRecordJson.ReadMessages(Text(14)),
+            Messages = LogEntryJson.ReadMessages(Text(14)),
             Response = Text(15),
             FinishReason = Text(16),
             Usage = usage,
             ToolCalls = calls,
             ToolResults = results,
             ToolCallId = Text(23),
-            Inputs = RunRecordJson.ReadStrings(Text(24)),
-            Tags = RunRecordJson.ReadTags(Text(25)),
-            Metadata = RunRecordJson.ReadStrings(Text(26)),
+            Inputs = LogEntryJson.ReadStrings(Text(24)),
+            Tags = LogEntryJson.ReadTags(Text(25)),
+            Metadata = LogEntryJson.ReadStrings(Text(26)),
             Error = Text(27),
             ErrorId = Text(28),
             StatusCode = Int(29),

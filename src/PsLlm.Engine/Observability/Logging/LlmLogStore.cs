@@ -40,9 +40,9 @@ public sealed class LlmLogStore
         Exists ? Use(create: false, c => PriceStore.Table(c).All) : PriceTable.BuiltIn.All;
 
     /// <summary>Writes finished runs directly (tests, imports); chats log through <see cref="SqliteLogHandler"/>.</summary>
-    public void Write(IReadOnlyCollection<RunRecord> runs) => Use(create: true, c =>
+    public void Write(IReadOnlyCollection<LlmLogEntry> runs) => Use(create: true, c =>
     {
-        RunRecordWriter.Write(c, runs);
+        LogEntryWriter.Write(c, runs);
         return 0;
     });
 

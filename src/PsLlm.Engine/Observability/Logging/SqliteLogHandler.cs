@@ -17,9 +17,9 @@ public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisp
 {
     public const int DefaultCapacity = 1024;
 
-    private readonly RunRecordAssembler _assembler = new();
+    private readonly LogEntryAssembler _assembler = new();
     private readonly object _gate = new();
-    private readonly BoundedWorkQueue<RunRecord> _queue;
+    private readonly BoundedWorkQueue<LlmLogEntry> _queue;
     private SqliteConnection? _connection; // used by the queue's worker only
     private readonly int _identity;
     private long _written;
@@ -38,7 +38,7 @@ public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisp
             _identity = LlmLogDatabase.Identity(connection);
         }
         Capacity = capacity;
-        _queue = new BoundedWorkQueue<RunRecord>(capacity, Write, (_, error) => Volatile.Write(ref _lastError, error.Message));
+        _queue = new BoundedWorkQueue<LlmLogEntry>(capacity, Write, (_, error) => Volatile.Write(ref _lastError, error.Message));
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
@@ -57,7 +57,7 @@ public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisp
     public override void Handle(LlmEvent e)
     {
         if (IsDisposed) return;
-        List<RunRecord>? finished;
+        List<LlmLogEntry>? finished;
         try
         {
             lock (_gate) finished = _assembler.Add(e);
@@ -92,7 +92,7 @@ public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisp
         SchemaVersion = SchemaVersion,
     };
 
-    private Task Write(RunRecord record, CancellationToken cancellationToken)
+    private Task Write(LlmLogEntry record, CancellationToken cancellationToken)
     {
         try
         {
@@ -106,7 +106,7 @@ public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisp
                     throw new IOException($"The log database '{DatabasePath}' was replaced by another file while logging; this run is not written. Enable-LlmLog again to log into the new file.");
             }
             _connection ??= LlmLogDatabase.Open(DatabasePath);
-            RunRecordWriter.Write(_connection, record);
+            LogEntryWriter.Write(_connection, record);
             Interlocked.Increment(ref _written);
             return Task.CompletedTask;
         }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace PsLlm.Engine.Observability.Telemetry;
 
 /// <summary>
@@ -10,14 +8,13 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// </summary>
 internal static class RunSpanRegistry
 {
-    private static readonly ConcurrentDictionary<Guid, RunSpan> Open = new();
+    private static readonly OpenRuns<RunSpan> Open = new(limit: 10_000);
 
-    public static bool TryAdd(Guid runId, RunSpan span) => Open.TryAdd(runId, span);
+    public static bool TryAdd(Guid runId, RunSpan span) => Open.Add(runId, span, DateTimeOffset.UtcNow);
 
-    public static bool IsOpen(Guid runId) => Open.ContainsKey(runId);
+    public static bool IsOpen(Guid runId) => Open.IsOpen(runId);
 
-    public static RunSpan? Find(Guid? runId) =>
-        runId is { } id && Open.TryGetValue(id, out var span) ? span : null;
+    public static RunSpan? Find(Guid? runId) => Open.Find(runId);
 
-    public static RunSpan? Remove(Guid runId) => Open.TryRemove(runId, out var span) ? span : null;
+    public static RunSpan? Remove(Guid runId) => Open.TryTake(runId, out var span) ? span : null;
 }

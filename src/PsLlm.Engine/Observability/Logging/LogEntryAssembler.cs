@@ -1,28 +1,28 @@
 namespace PsLlm.Engine.Observability.Logging;
 
 /// <summary>
-/// Builds one <see cref="RunRecord"/> per finished run from the event stream: chain runs from
+/// Builds one <see cref="LlmLogEntry"/> per finished run from the event stream: chain runs from
 /// ChainStart to ChainEnd/ChainError, model runs from ChatModelStart (plus the first token's time)
 /// to LlmEnd/LlmError, tool runs from ToolStart to ToolEnd/ToolError. Not thread-safe: the
 /// handler serializes calls. Cheap per event (a dictionary lookup for tokens), and bounded: runs
 /// that never end (a process stopped mid-run) are forgotten oldest first past
 /// <see cref="MaxOpenRuns"/>.
 /// </summary>
-public sealed class RunRecordAssembler
+public sealed class LogEntryAssembler
 {
     public const int MaxOpenRuns = 10_000;
 
-    private readonly Dictionary<Guid, OpenRun> _open = new();
+    private readonly OpenRuns<OpenRun> _open = new(MaxOpenRuns);
     private readonly Dictionary<Guid, ChainState> _chains = new();
 
     /// <summary>Takes one event; returns the runs it finished (null when none).</summary>
-    public List<RunRecord>? Add(LlmEvent e)
+    public List<LlmLogEntry>? Add(LlmEvent e)
     {
-        List<RunRecord>? done = null;
+        List<LlmLogEntry>? done = null;
         switch (e)
         {
             case LlmNewTokenEvent token:
-                if (_open.TryGetValue(token.RunId, out var streaming) && streaming.FirstToken is null)
+                if (_open.Find(token.RunId) is { } streaming && streaming.FirstToken is null)
                     streaming.FirstToken = token.Chunk?.Elapsed ?? token.Timestamp - streaming.Start;
                 break;
 
@@ -36,14 +36,14 @@ public sealed class RunRecordAssembler
                 break;
 
             case TextEvent text:
-                if (_open.TryGetValue(text.RunId, out var chain) && chain.Prompt is null) chain.Prompt = text.Text;
+                if (_open.Find(text.RunId) is { } chain && chain.Prompt is null) chain.Prompt = text.Text;
                 break;
 
             case ChatModelStartEvent model:
                 if (model.ParentRunId is { } parentChain)
                 {
                     FlushPending(parentChain, ref done);
-                    if (_open.TryGetValue(parentChain, out var owner) && owner.Kind == RunKind.Chain) owner.Model ??= model.Model;
+                    if (_open.Find(parentChain) is { Kind: RunKind.Chain } owner) owner.Model ??= model.Model;
                 }
                 Open(new OpenRun(RunKind.Llm, model)
                 {
@@ -170,21 +170,12 @@ public sealed class RunRecordAssembler
     /// <summary>Runs started but not finished yet.</summary>
     public int OpenRunCount => _open.Count;
 
-    private void Open(OpenRun run)
-    {
-        if (_open.Count >= MaxOpenRuns)
-        {
-            var oldest = _open.Values.MinBy(r => r.Start)!;
-            _open.Remove(oldest.RunId);
-            _chains.Remove(oldest.RunId);
-        }
-        _open[run.RunId] = run;
-    }
+    private void Open(OpenRun run) => _open.Add(run.RunId, run, run.Start);
 
     // The run's start, or (when the handler was added mid-run) one rebuilt from the end event.
     private OpenRun Take(LlmEvent end, RunKind kind, TimeSpan? duration, string? name = null)
     {
-        if (_open.Remove(end.RunId, out var run)) return run;
+        if (_open.TryTake(end.RunId, out var run)) return run;
         return new OpenRun(kind, end) { Name = name ?? string.Empty, Start = duration is { } d ? end.Timestamp - d : end.Timestamp };
     }
 
@@ -198,7 +189,7 @@ public sealed class RunRecordAssembler
         return state;
     }
 
-    private void FlushPending(Guid chainRunId, ref List<RunRecord>? done)
+    private void FlushPending(Guid chainRunId, ref List<LlmLogEntry>? done)
     {
         if (!_chains.TryGetValue(chainRunId, out var state) || state.Pending is null) return;
         Emit(ref done, state.Pending with { ToolCalls = state.PendingCalls.ToArray() });
@@ -206,7 +197,7 @@ public sealed class RunRecordAssembler
         state.PendingCalls.Clear();
     }
 
-    private static RunRecord Failure(RunRecord record, Exception error) => record with
+    private static LlmLogEntry Failure(LlmLogEntry record, Exception error) => record with
     {
         Error = error.Message,
         ErrorId = error is LlmException llm ? llm.ErrorId : error.GetType().Name,
@@ -218,7 +209,7 @@ public sealed class RunRecordAssembler
             ? RunStatus.Cancelled
             : RunStatus.Error;
 
-    private static void Emit(ref List<RunRecord>? done, RunRecord record) => (done ??= new List<RunRecord>(2)).Add(record);
+    private static void Emit(ref List<LlmLogEntry>? done, LlmLogEntry record) => (done ??= new List<LlmLogEntry>(2)).Add(record);
 
     private static string? PromptOf(IReadOnlyDictionary<string, object?> inputs) =>
         inputs.TryGetValue("prompt", out var prompt) || inputs.TryGetValue("input", out prompt) ? ValueSnapshot.Text(prompt) : null;
@@ -253,15 +244,15 @@ public sealed class RunRecordAssembler
         public string? ToolCallId { get; init; }
         public TimeSpan? FirstToken { get; set; }
 
-        public RunRecord ToRecord(LlmEvent end, RunStatus status) => new()
+        public LlmLogEntry ToRecord(LlmEvent end, RunStatus status) => new()
         {
             RunId = RunId,
             ParentRunId = ParentRunId ?? end.ParentRunId,
-            Kind = Kind,
+            Kind = Kind.ToString(),
             Name = Name,
-            Status = status,
-            StartedAt = Start,
-            EndedAt = end.Timestamp,
+            Status = status.ToString(),
+            StartTime = Start,
+            EndTime = end.Timestamp,
             Model = Model,
             EndpointHost = EndpointHost,
             Prompt = Prompt,
@@ -276,7 +267,7 @@ public sealed class RunRecordAssembler
     /// <summary>What a chain run's model calls have told so far: a tool-calling round waiting for its calls.</summary>
     private sealed class ChainState
     {
-        public RunRecord? Pending { get; set; }
+        public LlmLogEntry? Pending { get; set; }
         public List<ToolCall> PendingCalls { get; } = new();
     }
 }

@@ -7,7 +7,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// index follows by trigger). A run already in the log (same id) is kept as it is, so a write
 /// repeated after a failure never duplicates it.
 /// </summary>
-public static class RunRecordWriter
+public static class LogEntryWriter
 {
     private const string InsertRun = """
         INSERT OR IGNORE INTO runs (
@@ -24,9 +24,9 @@ public static class RunRecordWriter
             $error, $error_id, $status_code, $response_id);
         """;
 
-    public static void Write(SqliteConnection connection, RunRecord run) => Write(connection, new[] { run });
+    public static void Write(SqliteConnection connection, LlmLogEntry run) => Write(connection, new[] { run });
 
-    public static void Write(SqliteConnection connection, IReadOnlyCollection<RunRecord> runs)
+    public static void Write(SqliteConnection connection, IReadOnlyCollection<LlmLogEntry> runs)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var run in runs)
@@ -39,18 +39,18 @@ public static class RunRecordWriter
                 var p = command.Parameters;
                 p.AddWithValue("$id", id);
                 p.AddWithValue("$parent_id", Db(run.ParentRunId?.ToString("D")));
-                p.AddWithValue("$kind", KindText(run.Kind));
+                p.AddWithValue("$kind", run.Kind.ToLowerInvariant());
                 p.AddWithValue("$name", run.Name);
-                p.AddWithValue("$status", StatusText(run.Status));
-                p.AddWithValue("$started_at", LogTime.Write(run.StartedAt));
-                p.AddWithValue("$ended_at", LogTime.Write(run.EndedAt));
+                p.AddWithValue("$status", run.Status.ToLowerInvariant());
+                p.AddWithValue("$started_at", LogTime.Write(run.StartTime));
+                p.AddWithValue("$ended_at", LogTime.Write(run.EndTime ?? run.StartTime));
                 p.AddWithValue("$duration_ms", Db(run.Duration?.TotalMilliseconds));
                 p.AddWithValue("$ttft_ms", Db(run.TimeToFirstToken?.TotalMilliseconds));
                 p.AddWithValue("$model", Db(run.Model));
                 p.AddWithValue("$response_model", Db(run.ResponseModel));
                 p.AddWithValue("$endpoint_host", Db(run.EndpointHost));
                 p.AddWithValue("$prompt", Db(run.Prompt));
-                p.AddWithValue("$messages_json", Db(RunRecordJson.Messages(run.Messages)));
+                p.AddWithValue("$messages_json", Db(LogEntryJson.Messages(run.Messages)));
                 p.AddWithValue("$response", Db(run.Response));
                 p.AddWithValue("$finish_reason", Db(run.FinishReason));
                 p.AddWithValue("$input_tokens", Db(run.Usage?.InputTokens));
@@ -58,11 +58,11 @@ public static class RunRecordWriter
                 p.AddWithValue("$total_tokens", Db(run.Usage?.TotalTokens));
                 p.AddWithValue("$cached_input_tokens", Db(run.Usage?.CachedInputTokens));
                 p.AddWithValue("$reasoning_tokens", Db(run.Usage?.ReasoningTokens));
-                p.AddWithValue("$tool_calls_json", Db(RunRecordJson.ToolCalls(run.ToolCalls, run.ToolResults)));
+                p.AddWithValue("$tool_calls_json", Db(LogEntryJson.ToolCalls(run.ToolCalls, run.ToolResults)));
                 p.AddWithValue("$tool_call_id", Db(run.ToolCallId));
-                p.AddWithValue("$inputs_json", Db(RunRecordJson.Strings(run.Inputs)));
-                p.AddWithValue("$tags_json", Db(RunRecordJson.Tags(run.Tags)));
-                p.AddWithValue("$metadata_json", Db(RunRecordJson.Strings(run.Metadata)));
+                p.AddWithValue("$inputs_json", Db(LogEntryJson.Strings(run.Inputs)));
+                p.AddWithValue("$tags_json", Db(LogEntryJson.Tags(run.Tags)));
+                p.AddWithValue("$metadata_json", Db(LogEntryJson.Strings(run.Metadata)));
                 p.AddWithValue("$error", Db(run.Error));
                 p.AddWithValue("$error_id", Db(run.ErrorId));
                 p.AddWithValue("$status_code", Db(run.StatusCode));
@@ -82,20 +82,8 @@ public static class RunRecordWriter
         transaction.Commit();
     }
 
-    public static string KindText(RunKind kind) => kind switch
-    {
-        RunKind.Chain => "chain",
-        RunKind.Llm => "llm",
-        _ => "tool",
-    };
-
-    public static string StatusText(RunStatus status) => status switch
-    {
-        RunStatus.Ok => "ok",
-        RunStatus.Cancelled => "cancelled",
-        RunStatus.Stopped => "stopped",
-        _ => "error",
-    };
+    /// <summary>A kind as the database stores it: chain, llm or tool.</summary>
+    public static string KindText(RunKind kind) => kind.ToString().ToLowerInvariant();
 
     private static object Db(object? value) => value switch
     {

@@ -1,47 +1,24 @@
 using System.Text.Json.Nodes;
 
+using PsLlm.Engine.Chat;
+
 namespace PsLlm.Engine.Observability.Logging;
 
 /// <summary>
 /// The JSON shapes of the log's structured columns (messages_json, tool_calls_json, inputs_json,
 /// metadata_json, tags_json), written and read here only, so the format stays in one place and is
-/// readable with SQLite's json functions: messages are {role, content, parts?, tool_calls?,
-/// tool_call_id?, name?}; tool calls are {id, name, arguments, output?, succeeded?, executed?, duration_ms?}.
+/// readable with SQLite's json functions: messages in <see cref="ChatMessageJson"/>'s form (rows
+/// written before it, in snake_case, are still read); tool calls are {id, name, arguments,
+/// output?, succeeded?, executed?, duration_ms?}.
 /// </summary>
-public static class RunRecordJson
+public static class LogEntryJson
 {
-    public static string? Messages(IReadOnlyList<ChatMessage> messages)
-    {
-        if (messages.Count == 0) return null;
-        var array = new JsonArray();
-        foreach (var message in messages)
-        {
-            var item = new JsonObject { ["role"] = message.Role, ["content"] = message.Content };
-            if (message.IsMultipart) item["parts"] = new JsonArray(message.Parts.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
-            if (message.ToolCalls.Count > 0) item["tool_calls"] = ToolCallArray(message.ToolCalls.Select(c => (c, (ToolCallResult?)null)));
-            if (message.ToolCallId is not null) item["tool_call_id"] = message.ToolCallId;
-            if (message.Name is not null) item["name"] = message.Name;
-            array.Add(item);
-        }
-        return array.ToJsonString();
-    }
+    public static string? Messages(IReadOnlyList<ChatMessage> messages) => ChatMessageJson.WriteList(messages);
 
-    public static IReadOnlyList<ChatMessage> ReadMessages(string? json)
-    {
-        if (Parse(json) is not JsonArray array) return Array.Empty<ChatMessage>();
-        var messages = new List<ChatMessage>(array.Count);
-        foreach (var node in array.OfType<JsonObject>())
-        {
-            var role = (string?)node["role"] ?? string.Empty;
-            var calls = ReadCalls(node["tool_calls"] as JsonArray).Select(c => c.Call).ToArray();
-            var toolCallId = (string?)node["tool_call_id"];
-            var name = (string?)node["name"];
-            messages.Add(node["parts"] is JsonArray parts
-                ? new ChatMessage(role, parts.Select(p => (string?)p ?? string.Empty)) { ToolCalls = calls, ToolCallId = toolCallId, Name = name }
-                : new ChatMessage(role, (string?)node["content"] ?? string.Empty) { ToolCalls = calls, ToolCallId = toolCallId, Name = name });
-        }
-        return messages;
-    }
+    public static IReadOnlyList<ChatMessage> ReadMessages(string? json) =>
+        Parse(json) is JsonArray array
+            ? array.OfType<JsonObject>().Select((node, i) => ChatMessageJson.Read(node, $"messages[{i}]")).ToArray()
+            : Array.Empty<ChatMessage>();
 
     /// <summary>Requested calls and calls with results, in one array (results win for the same id).</summary>
     public static string? ToolCalls(IReadOnlyList<ToolCall> calls, IReadOnlyList<ToolCallResult> results)
