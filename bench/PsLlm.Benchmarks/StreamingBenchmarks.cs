@@ -7,9 +7,10 @@ using OpenAI.Chat;
 using PsLlm.Benchmarks.Handlers;
 using PsLlm.Engine.Observability;
 using PsLlm.Engine.Observability.Logging;
+using PsLlm.Engine;
 using PsLlm.Engine.Chat;
 using PsLlm.FakeOpenAI;
-using EngineChatRequest = PsLlm.Engine.Chat.ChatRequest;
+using EngineChatRequest = PsLlm.Engine.ChatRequest;
 
 namespace PsLlm.Benchmarks;
 

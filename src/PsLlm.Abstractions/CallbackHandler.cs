@@ -15,8 +15,18 @@ public class CallbackHandler
     /// </summary>
     public bool RaiseError { get; set; }
 
-    /// <summary>A name for warnings and Get-LlmCallback; defaults to the type name.</summary>
-    public virtual string Name => GetType().Name;
+    private string? _name;
+
+    /// <summary>
+    /// A name for warnings and Get-LlmCallback; the type name unless set. Settable, so any handler
+    /// can name itself, a PowerShell class too (<c>$this.Name = 'Counter'</c> in its constructor).
+    /// Null gives the type name back.
+    /// </summary>
+    public string Name
+    {
+        get => _name ?? GetType().Name;
+        set => _name = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>
     /// The entry point for every event: calls the matching On* method. Override it instead of the

@@ -75,17 +75,14 @@ public sealed class LlmClient : LlmEventSource
     public IReadOnlyCollection<string> HeaderNames { get; }
     /// <summary>Handlers that fire for every run of this client (not for runs of other clients nested inside).</summary>
     public IReadOnlyList<CallbackHandler> Callbacks => _callbacks;
-    /// <summary>True for the session's default client (New-LlmClient -Default, or built from the environment).</summary>
-    public bool IsDefault { get; set; }
+    /// <summary>
+    /// True for the session's default client (New-LlmClient -Default, or built from the environment).
+    /// Read-only: New-LlmClient -Default is what makes a client the default.
+    /// </summary>
+    public bool IsDefault { get; internal set; }
 
     internal SecureString? ApiKey { get; }
     internal IReadOnlyDictionary<string, string> Headers => _headers;
-
-    /// <summary>Engine-owned connection state (the SDK client), created on first use.</summary>
-    internal object? EngineState { get; set; }
-
-    /// <summary>Set once the server rejected stream_options, so usage is not requested again.</summary>
-    internal bool StreamUsageUnsupported { get; set; }
 
     /// <summary>True when the endpoint is this machine, where servers such as Ollama need no key.</summary>
     public bool IsLocal => Endpoint.IsLoopback;

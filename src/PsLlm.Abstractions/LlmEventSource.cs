@@ -31,8 +31,12 @@ public abstract class LlmEventSource
         || Retry is not null || AgentAction is not null || ToolStart is not null || ToolEnd is not null
         || ToolError is not null || AgentFinish is not null || CallbackEvent is not null;
 
-    /// <summary>Raises the event named by <paramref name="e"/> and then <see cref="CallbackEvent"/>.</summary>
-    public void RaiseEvent(LlmEvent e)
+    /// <summary>
+    /// Raises the event named by <paramref name="e"/> and then <see cref="CallbackEvent"/>. Only the
+    /// engine raises them, for the runs it stamps: a script cannot make subscribers see a run that
+    /// did not happen.
+    /// </summary>
+    internal void RaiseEvent(LlmEvent e)
     {
         switch (e)
         {

@@ -6,10 +6,13 @@ internal sealed class EventLog : CallbackHandler
     private readonly List<LlmEvent> _events = new();
     private readonly List<int> _threads = new();
 
-    public EventLog(string name = "log") => LogName = name;
+    public EventLog(string name = "log")
+    {
+        LogName = name;
+        Name = name;
+    }
 
     public string LogName { get; }
-    public override string Name => LogName;
 
     public IReadOnlyList<LlmEvent> Events { get { lock (_events) return _events.ToArray(); } }
     public IReadOnlyList<int> Threads { get { lock (_events) return _threads.ToArray(); } }

@@ -10,7 +10,7 @@ public sealed class HandlerFailureTests : FakeServerTestBase
     private sealed class ThrowOnToken : CallbackHandler
     {
         public int Calls;
-        public override string Name => "thrower";
+        public ThrowOnToken() => Name = "thrower";
         public override void OnLlmNewToken(LlmNewTokenEvent e)
         {
             Calls++;

@@ -282,7 +282,7 @@ public sealed class JsonlHandlerTests : IAsyncLifetime
             $ErrorActionPreference = 'Stop'
             Add-Type -Path (Join-Path $Bin 'PsLlm.Abstractions.dll')
             Add-Type -Path (Join-Path $Bin 'PsLlm.Engine.dll')
-            $h = [PsLlm.Engine.Observability.JsonlHandler]::new($Path)
+            $h = [PsLlm.Engine.BuiltInHandlers]::Jsonl($Path, $null, $false)
             'ready'
             $null = [Console]::In.ReadLine() # go
             $payload = 'x' * $PayloadLength

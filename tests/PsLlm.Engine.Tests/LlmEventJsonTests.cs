@@ -68,8 +68,8 @@ public sealed class LlmEventJsonTests
         };
         var tags = new[] { "nightly", "team:a" };
         var metadata = new Dictionary<string, object?> { ["user"] = "ada", ["attempt"] = 3, ["ratio"] = 0.25, ["ok"] = true, ["none"] = null, ["list"] = new object[] { 1, "b" }, ["when"] = At, ["other"] = new Version(1, 2) };
-        foreach (var e in chain) { e.Stamp(ChainRun, null, tags, metadata); e.Timestamp = At; }
-        foreach (var e in llm) { e.Stamp(LlmRun, ChainRun, tags, metadata); e.Timestamp = At; }
+        foreach (var e in chain) e.Stamp(ChainRun, null, tags, metadata, At);
+        foreach (var e in llm) e.Stamp(LlmRun, ChainRun, tags, metadata, At);
         return chain.Concat(llm).ToArray();
     }
 

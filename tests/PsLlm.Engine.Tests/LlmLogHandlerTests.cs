@@ -132,7 +132,7 @@ public sealed class LlmLogHandlerTests : FakeServerTestBase, IDisposable
         Assert.Equal(new[] { true, false }, chain.ToolResults.Select(r => r.Succeeded));
         Assert.Equal("Oslo: sunny", chain.ToolResults[0].Output);
 
-        var modelCalls = _log.Store.Query(new LogQuery { Kinds = new[] { RunKind.Llm } });
+        var modelCalls = _log.Store.Query(new LogQuery { Kinds = new[] { "Llm" } });
         Assert.Equal(new[] { ask.RunId, answer.RunId }, modelCalls.Select(r => r.RunId));
     }
 
@@ -264,7 +264,7 @@ public sealed class LlmLogHandlerTests : FakeServerTestBase, IDisposable
         }
         Assert.True(handler.Flush(Patience));
         Assert.Equal(chats, handler.Written + handler.Dropped);
-        Assert.Equal(handler.Written, _log.Store.Query(new LogQuery { Last = 0, Kinds = new[] { RunKind.Chain } }).Count);
+        Assert.Equal(handler.Written, _log.Store.Query(new LogQuery { Last = 0, Kinds = new[] { "Chain" } }).Count);
         Assert.Equal(handler.Dropped, handler.TakeUnreportedLosses());
         Assert.Equal(0, handler.TakeUnreportedLosses());
     }
@@ -288,7 +288,7 @@ public sealed class LlmLogHandlerTests : FakeServerTestBase, IDisposable
         handler.Close(Patience);
         Assert.Equal(50, handler.Written);
         RaiseChain(handler, "after close");
-        Assert.Equal(50, _log.Store.Query(new LogQuery { Last = 0, Kinds = new[] { RunKind.Chain } }).Count);
+        Assert.Equal(50, _log.Store.Query(new LogQuery { Last = 0, Kinds = new[] { "Chain" } }).Count);
         Assert.False(handler.Status().Enabled);
         handler.Dispose();
     }

@@ -84,8 +84,8 @@ public sealed class LlmLogQueryTests : IDisposable
 
         Assert.Equal(new[] { tool.RunId }, Query(new LogQuery { RunIds = new[] { tool.RunId } }).Select(r => r.RunId));
         Assert.Equal(2, Query(new LogQuery { ErrorsOnly = true }).Count);
-        Assert.Equal(new[] { "Chain" }, Query(new LogQuery { ErrorsOnly = true, Kinds = new[] { RunKind.Chain } }).Select(r => r.Kind));
-        Assert.Equal(new[] { "p", "p2" }, Query(new LogQuery { Kinds = new[] { RunKind.Llm } }).Select(r => r.Prompt));
+        Assert.Equal(new[] { "Chain" }, Query(new LogQuery { ErrorsOnly = true, Kinds = new[] { "Chain" } }).Select(r => r.Kind));
+        Assert.Equal(new[] { "p", "p2" }, Query(new LogQuery { Kinds = new[] { "Llm" } }).Select(r => r.Prompt));
         Assert.Equal("LlmServerError", Query(new LogQuery { RunIds = new[] { chain.RunId } }).Single().ErrorId);
     }
 

@@ -11,7 +11,7 @@ public sealed class LlmLogUsageTests : IDisposable
 
     public void Dispose() => _log.Dispose();
 
-    private IReadOnlyList<LlmUsageSummary> Usage(params UsageGrouping[] groupBy) => _log.Store.Usage(new UsageQuery { GroupBy = groupBy });
+    private IReadOnlyList<LlmUsageSummary> Usage(params UsageGrouping[] groupBy) => _log.Store.Usage(new UsageQuery { GroupBy = groupBy.Select(g => g.ToString()).ToArray() });
 
     private void Seed()
     {
@@ -99,7 +99,7 @@ public sealed class LlmLogUsageTests : IDisposable
     public void FiltersNarrowTheTotals()
     {
         Seed();
-        var since = _log.Store.Usage(new UsageQuery { GroupBy = Array.Empty<UsageGrouping>(), Since = Noon.AddHours(1) }).Single();
+        var since = _log.Store.Usage(new UsageQuery { GroupBy = Array.Empty<string>(), Since = Noon.AddHours(1) }).Single();
         Assert.Equal((2L, 2_000_700L), (since.Runs, since.InputTokens));
         Assert.Null(since.Model);
         var until = _log.Store.Usage(new UsageQuery { Until = Noon.AddHours(1), Models = new[] { "llama*" } }).Single();

@@ -41,7 +41,7 @@ public sealed class RecordingReplayTests : IAsyncLifetime
             var exchange = exchanges[i];
             var recorded = exchange.ToChatRequest();
             // Multi-turn recordings are replayed as a conversation: turn 2 carries turn 1's answer as we read it.
-            var request = i == 0 ? recorded : new Chat.ChatRequest
+            var request = i == 0 ? recorded : new ChatRequest
             {
                 Prompt = recorded.Prompt,
                 History = history.ToArray(),

@@ -82,11 +82,12 @@ public sealed class TransportTests : FakeServerTestBase
         var client = ChatHarness.Client(Server);
         Server.Enqueue(new FakeReply { Text = "1" });
         Server.Enqueue(new FakeReply { Text = "2" });
+        Assert.Null(LlmConnection.Existing(client));
         ChatHarness.Run(client, new ChatRequest { Prompt = "a" });
-        var state = client.EngineState;
+        var state = LlmConnection.Existing(client);
         ChatHarness.Run(client, new ChatRequest { Prompt = "b" });
         Assert.NotNull(state);
-        Assert.Same(state, client.EngineState);
+        Assert.Same(state, LlmConnection.Existing(client));
     }
 
     private sealed class RecordingPump : IRunPump

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Engine.Tools;
+using PsLlm.Engine;
 using PsLlm.Tools;
 
 namespace PsLlm.Tests;
@@ -111,7 +111,7 @@ public sealed class CommandToolTests : IDisposable
         Assert.Equal(CommandTool.NoOutput, _session.OnRunspace(() => nothing.Invoke(new Dictionary<string, object?>())));
         var flood = NewScriptTool("{ 'x' * 50000 }");
         var text = _session.OnRunspace(() => flood.Invoke(new Dictionary<string, object?>()));
-        Assert.Equal(ToolOutputLimit.MaxCharacters, text.Length);
+        Assert.Equal(ToolRules.MaxOutputCharacters, text.Length);
         Assert.EndsWith("characters]", text);
     }
 

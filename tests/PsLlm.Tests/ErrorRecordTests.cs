@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PsLlm.FakeOpenAI;
+using PsLlm.Invocation;
 
 namespace PsLlm.Tests;
 

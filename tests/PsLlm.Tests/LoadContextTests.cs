@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Runtime.Loader;
+using PsLlm.Hosting;
 
 namespace PsLlm.Tests;
 
@@ -21,7 +23,7 @@ public sealed class LoadContextTests : IDisposable
     {
         // A chat's client needs the engine; building one loads it.
         _session.Run("$null = New-LlmClient -Endpoint http://127.0.0.1:9/v1 -Model m");
-        var engine = typeof(PsLlm.Engine.Chat.ChatRunner).Assembly;
+        var engine = typeof(PsLlm.Engine.ChatEngine).Assembly;
         var context = AssemblyLoadContext.GetLoadContext(engine)!;
         Assert.Equal("PsLlm.Engine", context.Name);
         Assert.Equal(Path.Combine(ModuleLayout.Directory, "deps", "PsLlm.Engine.dll"), engine.Location);
@@ -37,9 +39,43 @@ public sealed class LoadContextTests : IDisposable
     {
         Assert.False(File.Exists(Path.Combine(ModuleLayout.Directory, "deps", "PsLlm.Abstractions.dll")));
         Assert.False(File.Exists(Path.Combine(ModuleLayout.Directory, "deps", "PsLlm.dll")));
-        var abstractions = typeof(PsLlm.Engine.Chat.ChatRunner).Assembly.GetReferencedAssemblies().Single(a => a.Name == "PsLlm.Abstractions");
-        var context = AssemblyLoadContext.GetLoadContext(typeof(PsLlm.Engine.Chat.ChatRunner).Assembly)!;
+        var abstractions = typeof(PsLlm.Engine.ChatEngine).Assembly.GetReferencedAssemblies().Single(a => a.Name == "PsLlm.Abstractions");
+        var context = AssemblyLoadContext.GetLoadContext(typeof(PsLlm.Engine.ChatEngine).Assembly)!;
         Assert.Same(typeof(LlmClient).Assembly, context.LoadFromAssemblyName(abstractions));
+    }
+
+    [Fact]
+    public void Only_the_assembly_asked_for_is_taken_from_deps()
+    {
+        var openAI = Path.Combine(ModuleLayout.Directory, "deps", "OpenAI.dll");
+        var real = AssemblyName.GetAssemblyName(openAI);
+        Assert.True(EngineLoadContext.IsSatisfiedBy(new AssemblyName(real.FullName), openAI));
+        Assert.True(EngineLoadContext.IsSatisfiedBy(new AssemblyName("OpenAI"), openAI)); // by simple name
+
+        var otherPublisher = new AssemblyName(real.FullName);
+        otherPublisher.SetPublicKeyToken(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+        Assert.False(EngineLoadContext.IsSatisfiedBy(otherPublisher, openAI));
+        Assert.False(EngineLoadContext.IsSatisfiedBy(new AssemblyName(real.FullName) { CultureName = "de-DE" }, openAI));
+        Assert.False(EngineLoadContext.IsSatisfiedBy(new AssemblyName(real.FullName) { Version = new Version(real.Version!.Major + 1, 0, 0, 0) }, openAI));
+        Assert.False(EngineLoadContext.IsSatisfiedBy(new AssemblyName(real.FullName) { Name = "OpenAI.Other" }, openAI));
+    }
+
+    [Fact]
+    public void A_file_named_like_the_request_but_holding_another_assembly_is_not_loaded()
+    {
+        var folder = Directory.CreateTempSubdirectory("psllm-alc-").FullName;
+        try
+        {
+            // System.ClientModel's bytes under another name: the context must not hand them out as that name.
+            File.Copy(Path.Combine(ModuleLayout.Directory, "deps", "System.ClientModel.dll"), Path.Combine(folder, "Contoso.Widgets.dll"));
+            var context = new EngineLoadContext(folder);
+            Assert.Throws<FileNotFoundException>(() => context.LoadFromAssemblyName(new AssemblyName("Contoso.Widgets")));
+            Assert.DoesNotContain(context.Assemblies, a => a.GetName().Name == "System.ClientModel");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     public void Dispose() => _session.Dispose();

@@ -8,7 +8,7 @@ namespace PsLlm.Benchmarks.Handlers;
 /// here and one [Benchmark] method per benchmark class that passes it to the shared runner; the
 /// per-token table picks new methods up by itself.
 /// </summary>
-public static class BenchHandlers
+internal static class BenchHandlers
 {
     /// <summary>No handler at all: the engine's own cost (queue, events, state) with nobody listening.</summary>
     public static IReadOnlyList<CallbackHandler> None { get; } = Array.Empty<CallbackHandler>();

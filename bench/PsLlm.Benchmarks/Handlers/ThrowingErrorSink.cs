@@ -1,4 +1,4 @@
-using PsLlm.Engine.Callbacks;
+using PsLlm.Engine;
 
 namespace PsLlm.Benchmarks.Handlers;
 

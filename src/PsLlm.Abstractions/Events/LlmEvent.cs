@@ -18,28 +18,40 @@ public abstract class LlmEvent : EventArgs
     /// </summary>
     public string EventName => Kind.ToString();
 
+    private Guid _runId;
+    private Guid? _parentRunId;
+    private IReadOnlyList<string> _tags = Array.Empty<string>();
+    private IReadOnlyDictionary<string, object?> _metadata = NoMetadata;
+    private DateTimeOffset _timestamp = DateTimeOffset.UtcNow;
+
+    // The run identity can be given when an event is built (a test of your own handler:
+    // [PsLlm.LlmEndEvent]@{ RunId = $id; Response = $response }); once the engine raises an event,
+    // it stamps the run's identity on it, so a handler always sees the run that raised it.
+
     /// <summary>The run the event belongs to (a chain, LLM or tool run).</summary>
-    public Guid RunId { get; internal set; }
+    public Guid RunId { get => _runId; init => _runId = value; }
 
     /// <summary>The run that started this run; null for a root run.</summary>
-    public Guid? ParentRunId { get; internal set; }
+    public Guid? ParentRunId { get => _parentRunId; init => _parentRunId = value; }
 
     /// <summary>Tags inherited down the run tree.</summary>
-    public IReadOnlyList<string> Tags { get; internal set; } = Array.Empty<string>();
+    public IReadOnlyList<string> Tags { get => _tags; init => _tags = value ?? Array.Empty<string>(); }
 
     /// <summary>Metadata inherited down the run tree.</summary>
-    public IReadOnlyDictionary<string, object?> Metadata { get; internal set; } = NoMetadata;
+    public IReadOnlyDictionary<string, object?> Metadata { get => _metadata; init => _metadata = value ?? NoMetadata; }
 
-    /// <summary>When the event was raised (UTC).</summary>
-    public DateTimeOffset Timestamp { get; internal set; } = DateTimeOffset.UtcNow;
+    /// <summary>When the event was raised (UTC); when it was built, for an event not raised yet.</summary>
+    public DateTimeOffset Timestamp { get => _timestamp; init => _timestamp = value; }
 
     /// <summary>Stamps the run identity on an event as it is raised (the run, not the caller, owns it).</summary>
-    internal void Stamp(Guid runId, Guid? parentRunId, IReadOnlyList<string> tags, IReadOnlyDictionary<string, object?> metadata)
+    /// <remarks>Tests give a fixed <paramref name="timestamp"/>; runs keep the time the event was made.</remarks>
+    internal void Stamp(Guid runId, Guid? parentRunId, IReadOnlyList<string> tags, IReadOnlyDictionary<string, object?> metadata, DateTimeOffset? timestamp = null)
     {
-        RunId = runId;
-        ParentRunId = parentRunId;
-        Tags = tags;
-        Metadata = metadata;
+        if (timestamp is { } time) _timestamp = time;
+        _runId = runId;
+        _parentRunId = parentRunId;
+        _tags = tags;
+        _metadata = metadata;
     }
 
     /// <summary>Calls the matching On* method of <paramref name="handler"/>.</summary>

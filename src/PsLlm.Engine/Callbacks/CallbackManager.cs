@@ -5,7 +5,7 @@ namespace PsLlm.Engine.Callbacks;
 /// on the calling thread. Children inherit the inheritable handlers, tags and metadata; local
 /// handlers and .NET event sources belong to the run that was given them.
 /// </summary>
-public sealed class CallbackManager
+internal sealed class CallbackManager
 {
     private static readonly AsyncLocal<CallbackManager?> Ambient = new();
     private readonly CallbackHandler[] _handlers;

@@ -7,7 +7,7 @@ namespace PsLlm.Engine.Callbacks;
 /// client does not reach them — unlike LangChain, where constructor handlers leak into children
 /// that are invoked with the parent's callback manager.
 /// </summary>
-public sealed class CallbackScope
+internal sealed class CallbackScope
 {
     public IReadOnlyList<CallbackHandler> Inheritable { get; init; } = Array.Empty<CallbackHandler>();
     public IReadOnlyList<CallbackHandler> Local { get; init; } = Array.Empty<CallbackHandler>();

@@ -1,7 +1,7 @@
 namespace PsLlm.Engine.Callbacks;
 
 /// <summary>Reads user-given event names ("LlmNewToken", "llmend", "*") with a helpful error for typos.</summary>
-public static class EventNameParser
+internal static class EventNameParser
 {
     /// <summary>All event names a handler can ask for.</summary>
     public static IReadOnlyList<string> ValidNames { get; } = Enum.GetNames<LlmEventName>();

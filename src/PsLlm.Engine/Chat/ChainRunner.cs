@@ -8,7 +8,7 @@ namespace PsLlm.Engine.Chat;
 /// the chain is the current run, so every chat started inside becomes its child and inherits the
 /// chain's request handlers.
 /// </summary>
-public static class ChainRunner
+internal static class ChainRunner
 {
     public static T Run<T>(string name, IReadOnlyDictionary<string, object?> inputs, CallbackScope scope, ICallbackErrorSink errors, Func<T> body)
     {

@@ -4,7 +4,7 @@ namespace PsLlm.Engine.Chat;
 /// Rejects a request that cannot succeed, before anything is sent: the user gets a specific
 /// message instead of a server's 400 (and is not billed for it).
 /// </summary>
-public static class ChatRequestValidator
+internal static class ChatRequestValidator
 {
     /// <summary>OpenAI accepts at most four stop sequences.</summary>
     public const int MaxStopSequences = 4;
@@ -58,10 +58,17 @@ public static class ChatRequestValidator
         {
             if (request.Tools.Count == 0)
                 throw Invalid("LlmToolChoiceWithoutTools", "ToolChoice", "-ToolChoice needs tools (-Tool).");
-            if (choice is not ("auto" or "none" or "required") && !names.Contains(choice))
+            if (ToolChoiceKeyword(choice) is null && !names.Contains(choice))
                 throw Invalid("LlmUnknownToolChoice", "ToolChoice", $"-ToolChoice '{choice}' is not auto, none, required or the name of a given tool ({string.Join(", ", names)}).");
         }
     }
+
+    /// <summary>
+    /// auto, none or required in any case, as the wire spells them; null for anything else, which
+    /// is a tool's name exactly as the tool spells it.
+    /// </summary>
+    public static string? ToolChoiceKeyword(string choice) =>
+        choice.ToLowerInvariant() is "auto" or "none" or "required" ? choice.ToLowerInvariant() : null;
 
     private static LlmException Invalid(string errorId, string parameter, string message) =>
         new(LlmErrorKind.InvalidInput, errorId, message) { ParameterName = parameter };

@@ -15,21 +15,12 @@ namespace PsLlm.Engine.Chat;
 /// raises the events and pumps between items, so every handler runs on that thread, in order,
 /// while the answer is still arriving.
 /// </summary>
-public sealed class ChatRunner
+internal sealed class ChatRunner
 {
     private readonly LlmClient _client;
 
     public ChatRunner(LlmClient client) => _client = client;
 
-    /// <summary>
-    /// Sends the chat and returns the complete response. With tools, the model's tool calls are run
-    /// here (on the caller's thread) and answered until it gives a final answer. With a session,
-    /// its history is sent and the whole turn appended on success. Throws
-    /// <see cref="LlmException"/> on failure and <see cref="OperationCanceledException"/> (inner:
-    /// the LlmException with the partial text) when <paramref name="cancellationToken"/> stops it;
-    /// in both cases LlmError (if the model call was under way) and ChainError were raised first,
-    /// and the session is unchanged.
-    /// </summary>
     /// <summary>
     /// What <see cref="Invoke"/> would send, without sending it (for -WhatIf): the model, how many
     /// messages, and where. Checks the request first, as Invoke does.
@@ -42,6 +33,15 @@ public sealed class ChatRunner
         return new ChatPlan(model, messages.Count, _client.Endpoint.Host, EndpointRules.Display(_client.Endpoint));
     }
 
+    /// <summary>
+    /// Sends the chat and returns the complete response. With tools, the model's tool calls are run
+    /// here (on the caller's thread) and answered until it gives a final answer. With a session,
+    /// its history is sent and the whole turn appended on success. Throws
+    /// <see cref="LlmException"/> on failure and <see cref="OperationCanceledException"/> (inner:
+    /// the LlmException with the partial text) when <paramref name="cancellationToken"/> stops it;
+    /// in both cases LlmError (if the model call was under way) and ChainError were raised first,
+    /// and the session is unchanged.
+    /// </summary>
     public ChatResponse Invoke(ChatRequest request, RunOptions options, CancellationToken cancellationToken)
     {
         ChatRequestValidator.Validate(request, _client);
@@ -167,7 +167,7 @@ public sealed class ChatRunner
         return messages;
     }
 
-    private void Execute(
+    private static void Execute(
         ChatRequest request, string model, IReadOnlyList<ChatMessage> messages, LlmConnection connection,
         CallbackManager llm, ChatRunState state, RunOptions options, CancellationToken cancellationToken)
     {
@@ -175,17 +175,17 @@ public sealed class ChatRunner
         {
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var queue = new RunQueue(options.QueueCapacity);
-            var body = ChatRequestWriter.Write(request, model, messages, streamUsage: request.Stream && !_client.StreamUsageUnsupported);
+            var body = ChatRequestWriter.Write(request, model, messages, streamUsage: request.Stream && !connection.StreamUsageUnsupported);
             var producer = Task.Run(() => Produce(request.Stream, body, connection, queue, attempt.Token), CancellationToken.None);
             try
             {
                 Drain(queue, producer, llm, state, options, request.Stream, cancellationToken);
                 return;
             }
-            catch (ClientResultException rejected) when (IsStreamUsageRejection(rejected, request, state))
+            catch (ClientResultException rejected) when (IsStreamUsageRejection(rejected, request, state, connection))
             {
                 // Some compatible servers refuse stream_options; ask again without it, once.
-                _client.StreamUsageUnsupported = true;
+                connection.StreamUsageUnsupported = true;
             }
             finally
             {
@@ -195,8 +195,8 @@ public sealed class ChatRunner
         }
     }
 
-    private bool IsStreamUsageRejection(ClientResultException rejected, ChatRequest request, ChatRunState state) =>
-        request.Stream && !_client.StreamUsageUnsupported && state.TokenCount == 0
+    private static bool IsStreamUsageRejection(ClientResultException rejected, ChatRequest request, ChatRunState state, LlmConnection connection) =>
+        request.Stream && !connection.StreamUsageUnsupported && state.TokenCount == 0
         && rejected.Status is 400 or 422
         && (rejected.GetRawResponse()?.Content?.ToString() ?? rejected.Message).Contains("stream_options", StringComparison.OrdinalIgnoreCase);
 

@@ -1,7 +1,7 @@
 namespace PsLlm.Engine.Chat;
 
 /// <summary>What the module accepts as a server base URL, and which servers need a key.</summary>
-public static partial class EndpointRules
+internal static partial class EndpointRules
 {
     /// <summary>Parses a user-given base URL, rejecting anything that is not absolute http(s).</summary>
     public static Uri Parse(string endpoint)

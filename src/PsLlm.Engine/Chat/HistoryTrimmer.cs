@@ -16,7 +16,7 @@ namespace PsLlm.Engine.Chat;
 /// </list>
 /// The system message is not part of the history (it lives on the session) and is never trimmed.
 /// </summary>
-public static class HistoryTrimmer
+internal static class HistoryTrimmer
 {
     /// <summary>Tokens added per message for its role and framing.</summary>
     public const int TokensPerMessage = 4;

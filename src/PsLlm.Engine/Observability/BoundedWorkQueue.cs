@@ -8,7 +8,7 @@ namespace PsLlm.Engine.Observability;
 /// dropped (the chat never waits) and counted in <see cref="Dropped"/>; handlers report drops.
 /// A failing item is counted in <see cref="Failed"/> and the worker goes on.
 /// </summary>
-public sealed class BoundedWorkQueue<T> : IDisposable
+internal sealed class BoundedWorkQueue<T> : IDisposable
 {
     private readonly Channel<T> _channel;
     private readonly Func<T, CancellationToken, Task> _work;

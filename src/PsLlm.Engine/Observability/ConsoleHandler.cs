@@ -12,7 +12,7 @@ namespace PsLlm.Engine.Observability;
 /// Only streamed chats have tokens; a chat without -Stream shows just the headers and usage.
 /// Reasoning tokens are shown dimmed (dark grey), and the answer starts on a new line after them.
 /// </remarks>
-public sealed class ConsoleHandler : CallbackHandler
+internal sealed class ConsoleHandler : CallbackHandler
 {
     /// <summary>Tool output and arguments are clipped to this many characters so a large result stays readable.</summary>
     public const int MaxToolTextLength = 200;
@@ -22,7 +22,11 @@ public sealed class ConsoleHandler : CallbackHandler
     private bool _midLine;
     private bool _inReasoning;
 
-    public ConsoleHandler(IConsoleSink sink) => _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+    public ConsoleHandler(IConsoleSink sink)
+    {
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        Name = "Console";
+    }
 
     /// <summary>Write streamed tokens (default true).</summary>
     public bool ShowTokens { get; init; } = true;
@@ -34,8 +38,6 @@ public sealed class ConsoleHandler : CallbackHandler
     public bool ShowToolCalls { get; init; }
     /// <summary>Use colours for headers, tools and usage; tokens always have the host's default colour.</summary>
     public bool UseColor { get; init; } = true;
-
-    public override string Name => "Console";
 
     public override void Handle(LlmEvent e)
     {

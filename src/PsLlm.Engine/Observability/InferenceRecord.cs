@@ -10,7 +10,7 @@ namespace PsLlm.Engine.Observability;
 /// not seen (the handler was added mid-run or filtered it out) the end alone still makes a record.
 /// Holds no credentials: events never carry them.
 /// </summary>
-public sealed class InferenceRecord
+internal sealed class InferenceRecord
 {
     /// <summary>The record format, so collectors can tell versions apart.</summary>
     public const string Format = "psllm.inference";

@@ -18,7 +18,7 @@ namespace PsLlm.Engine.Observability;
 /// opened when lines arrive and closed when the queue is empty, so it can be moved or deleted
 /// between bursts (log rotation) and no handle is held while idle.</para>
 /// </remarks>
-public sealed class JsonlHandler : CallbackHandler, IRecordingHandler, IDisposable
+internal sealed class JsonlHandler : CallbackHandler, IRecordingHandler, IDisposable
 {
     /// <summary>Default number of lines that may wait for the disk before new ones are dropped.</summary>
     public const int DefaultCapacity = 10_000;
@@ -45,6 +45,7 @@ public sealed class JsonlHandler : CallbackHandler, IRecordingHandler, IDisposab
         _eventNames = eventNames is null ? null : new HashSet<LlmEventName>(eventNames);
         ExcludeContent = excludeContent;
         Capacity = capacity;
+        Name = $"JSONL {System.IO.Path.GetFileName(Path)}";
         _queue = new BoundedWorkQueue<string>(capacity, WriteLineAsync, OnWriteFailed);
         // Lines still queued when PowerShell exits are written first (for a moment, not forever).
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -73,8 +74,6 @@ public sealed class JsonlHandler : CallbackHandler, IRecordingHandler, IDisposab
 
     /// <inheritdoc/>
     public long TakeUnreportedLosses() => _losses.TakeUnreported(Dropped + Failed);
-
-    public override string Name => $"JSONL {System.IO.Path.GetFileName(Path)}";
 
     public override void Handle(LlmEvent e)
     {

@@ -17,7 +17,7 @@ namespace PsLlm.Engine.Observability;
 /// must not hold what users typed. Credentials are never part of an event; error messages are
 /// still passed through <see cref="SecretRedactor"/> in case a server echoed one.
 /// </summary>
-public static class LlmEventJson
+internal static class LlmEventJson
 {
     private const int MaxDepth = 8;
     private static readonly SecretRedactor KeyShapes = new(Array.Empty<string>());

@@ -22,7 +22,7 @@ namespace PsLlm.Engine.Observability;
 /// else: not in records, <see cref="LastError"/>, <see cref="ToString"/> or any property but their
 /// names.</para>
 /// </remarks>
-public sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDisposable
+internal sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDisposable
 {
     public const int DefaultCapacity = 1_000;
     public const int DefaultMaxRetries = 3;
@@ -66,6 +66,7 @@ public sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDispos
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
         Uri = uri;
+        Name = $"Webhook {uri.Scheme}://{uri.Authority}";
         Timeout = timeout ?? DefaultTimeout;
         Capacity = capacity;
         MaxRetries = maxRetries;
@@ -109,8 +110,6 @@ public sealed class WebhookHandler : CallbackHandler, IRecordingHandler, IDispos
     public long TakeUnreportedLosses() => _losses.TakeUnreported(Dropped + Failed);
 
     /// <summary>Scheme, host and port only: a webhook's path or query often is its secret.</summary>
-    public override string Name => $"Webhook {Uri.Scheme}://{Uri.Authority}";
-
     public override void Handle(LlmEvent e)
     {
         if (Volatile.Read(ref _disposed) != 0) return;

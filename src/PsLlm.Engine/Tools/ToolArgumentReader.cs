@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Tools;
 /// them into .NET values: string, long, double, bool, object?[] and Dictionary&lt;string, object?&gt;.
 /// Nothing runs with arguments the schema does not allow.
 /// </summary>
-public static class ToolArgumentReader
+internal static class ToolArgumentReader
 {
     public static IReadOnlyDictionary<string, object?> Read(string argumentsJson, string schemaJson)
     {

@@ -7,7 +7,7 @@ namespace PsLlm.Engine.Tools;
 /// What OpenAI accepts as a function name (letters, digits, '_' and '-', 1 to 64 characters), and
 /// how a PowerShell command name becomes one.
 /// </summary>
-public static class ToolNameRules
+internal static class ToolNameRules
 {
     public const int MaxLength = 64;
 

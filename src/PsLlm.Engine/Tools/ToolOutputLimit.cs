@@ -5,7 +5,7 @@ namespace PsLlm.Engine.Tools;
 /// The result, note included, is at most <see cref="MaxCharacters"/>, so applying it twice
 /// changes nothing.
 /// </summary>
-public static class ToolOutputLimit
+internal static class ToolOutputLimit
 {
     public const int MaxCharacters = 16_000;
 

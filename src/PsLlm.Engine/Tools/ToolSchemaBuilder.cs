@@ -12,7 +12,7 @@ namespace PsLlm.Engine.Tools;
 /// listed in "required", optional ones accept null instead, and a free-form object (a hashtable)
 /// travels as JSON text, since strict mode cannot express an object without fixed properties.
 /// </summary>
-public static class ToolSchemaBuilder
+internal static class ToolSchemaBuilder
 {
     /// <summary>Added to the description of hashtable parameters in strict mode.</summary>
     public const string JsonObjectNote = "A JSON object, written as a string.";

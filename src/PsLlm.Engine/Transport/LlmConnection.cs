@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
+using System.Runtime.CompilerServices;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -9,12 +10,12 @@ namespace PsLlm.Engine.Transport;
 /// <summary>
 /// The SDK side of an <see cref="LlmClient"/>: the SDK's HTTP pipeline (authentication, retries,
 /// timeouts, the client's headers) behind one ChatClient whose protocol method sends the bodies
-/// PsLlm writes, and the redactor that knows the client's secrets. Built on first use and kept on
-/// the client.
+/// PsLlm writes, and the redactor that knows the client's secrets. Built on first use and kept
+/// beside the client for as long as the client lives (the public client carries no engine state).
 /// </summary>
 internal sealed class LlmConnection
 {
-    private static readonly object Gate = new();
+    private static readonly ConditionalWeakTable<LlmClient, LlmConnection> Connections = new();
     /// <summary>What the SDK waits for response headers when the client sets no timeout.</summary>
     private static readonly TimeSpan SdkDefaultTimeout = TimeSpan.FromSeconds(100);
 
@@ -47,17 +48,12 @@ internal sealed class LlmConnection
     /// <summary>The longest silence between two chunks of a streamed answer.</summary>
     public TimeSpan StreamIdleTimeout { get; }
 
-    public static LlmConnection For(LlmClient client)
-    {
-        if (client.EngineState is LlmConnection existing) return existing;
-        lock (Gate)
-        {
-            if (client.EngineState is not LlmConnection connection)
-            {
-                connection = new LlmConnection(client);
-                client.EngineState = connection;
-            }
-            return connection;
-        }
-    }
+    /// <summary>Set once the server rejected stream_options, so usage is not requested again.</summary>
+    public bool StreamUsageUnsupported { get; set; }
+
+    /// <summary>The client's connection, made on its first chat and shared by all its chats.</summary>
+    public static LlmConnection For(LlmClient client) => Connections.GetValue(client, c => new LlmConnection(c));
+
+    /// <summary>The client's connection if a chat made it already; null before its first chat.</summary>
+    public static LlmConnection? Existing(LlmClient client) => Connections.TryGetValue(client, out var connection) ? connection : null;
 }

@@ -11,7 +11,7 @@ namespace PsLlm.Engine.Transport;
 /// the text that arrived before the failure. Network failures are Connection (or Timeout); an
 /// answer that cannot be read is InvalidResponse; no raw .NET message reaches the user alone.
 /// </summary>
-public static class LlmErrorMapper
+internal static class LlmErrorMapper
 {
     public static LlmException Map(Exception error, string model, string partialText, SecretRedactor redactor)
     {

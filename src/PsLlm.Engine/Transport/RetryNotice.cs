@@ -1,7 +1,7 @@
 namespace PsLlm.Engine.Transport;
 
 /// <summary>A retry the SDK is about to make, reported to the run that issued the request.</summary>
-public sealed record RetryNotice(int Attempt, int? StatusCode, TimeSpan Delay, string Reason)
+internal sealed record RetryNotice(int Attempt, int? StatusCode, TimeSpan Delay, string Reason)
 {
     private static readonly AsyncLocal<Action<RetryNotice>?> Listener = new();
 

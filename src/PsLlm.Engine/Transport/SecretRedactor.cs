@@ -6,7 +6,7 @@ namespace PsLlm.Engine.Transport;
 /// Removes credentials from text that may reach the user: error messages from servers (OpenAI
 /// echoes part of a wrong key in its 401 message) and exception messages.
 /// </summary>
-public sealed partial class SecretRedactor
+internal sealed partial class SecretRedactor
 {
     public const string Mask = "[redacted]";
     private readonly string[] _secrets;

@@ -140,10 +140,10 @@ internal static class ChatRequestWriter
         json.WriteEndArray();
 
         if (request.ToolChoice is not { Length: > 0 } choice) return;
-        switch (choice.ToLowerInvariant())
+        switch (ChatRequestValidator.ToolChoiceKeyword(choice))
         {
-            case "auto" or "none" or "required":
-                json.WriteString("tool_choice", choice.ToLowerInvariant());
+            case { } keyword:
+                json.WriteString("tool_choice", keyword);
                 break;
             default:
                 json.WritePropertyName("tool_choice");

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Engine.Observability.Logging;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -12,9 +12,6 @@ namespace PsLlm.Commands;
 [OutputType(typeof(LlmLogStatus))]
 public sealed class DisableLlmLogCommand : PSCmdlet
 {
-    /// <summary>How long to wait for queued runs to be written.</summary>
-    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>Write the log's final status (path and counts of written, dropped and failed runs).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -22,23 +19,14 @@ public sealed class DisableLlmLogCommand : PSCmdlet
     protected override void EndProcessing()
     {
         var state = ModuleState.Current;
-        if (state.Log is not { } handler)
+        if (state.Log.Writer is not { } writer)
         {
             WriteVerbose("The log is not enabled.");
             return;
         }
-        Stop(this, state, handler);
-        if (PassThru) WriteObject(handler.Status());
-    }
-
-    /// <summary>Unregisters and closes <paramref name="handler"/>, warning about lost runs.</summary>
-    internal static void Stop(PSCmdlet cmdlet, ModuleState state, SqliteLogHandler handler)
-    {
-        foreach (var registration in state.Registrations.Where(r => ReferenceEquals(r.Handler, handler)))
-            state.Remove(registration);
-        handler.Close(DrainTimeout);
-        if (ReferenceEquals(state.Log, handler)) state.Log = null;
-        GetLlmLogCommand.WarnAboutLosses(cmdlet, handler, always: true);
-        cmdlet.WriteVerbose($"Stopped logging to {handler.DatabasePath}: {handler.Written} runs written.");
+        state.RemoveHandler(writer);
+        var status = state.Log.Stop(WriteWarning)!;
+        WriteVerbose($"Stopped logging to {status.Path}: {status.Written} runs written.");
+        if (PassThru) WriteObject(status);
     }
 }

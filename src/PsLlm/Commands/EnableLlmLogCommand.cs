@@ -1,5 +1,8 @@
 using System.Management.Automation;
-using PsLlm.Engine.Observability.Logging;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -31,32 +34,30 @@ public sealed class EnableLlmLogCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        var path = Path is null ? LlmLogLocation.Default : GetUnresolvedProviderPathFromPSPath(Path);
         var state = ModuleState.Current;
-        if (state.Log is { IsDisposed: false } current && string.Equals(current.DatabasePath, System.IO.Path.GetFullPath(path), StringComparison.Ordinal)
-            && state.Registrations.Any(r => ReferenceEquals(r.Handler, current)))
-        {
-            WriteVerbose($"Already logging to {current.DatabasePath}.");
-            if (PassThru) WriteObject(current.Status());
-            return;
-        }
-
-        SqliteLogHandler handler;
+        var log = state.Log;
+        string? path = null;
         try
         {
-            handler = new SqliteLogHandler(path);
+            path = Path is null ? LlmLog.DefaultPath : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            if (log.IsWritingTo(path) && state.Registrations.Any(r => ReferenceEquals(r.Handler, log.Writer)))
+            {
+                WriteVerbose($"Already logging to {log.Status!.Path}.");
+            }
+            else
+            {
+                // One log per session: a new path replaces the old log (after writing what it still holds).
+                var previous = log.Writer;
+                var writer = log.Start(path, WriteWarning);
+                if (previous is not null) state.RemoveHandler(previous);
+                state.Add(id => new CallbackRegistration(id, writer.Name, AllEvents, writer, client: null, raiseError: false, action: null));
+                WriteVerbose($"Logging chats to {log.Status!.Path} (schema version {log.Status.SchemaVersion}).");
+            }
         }
         catch (LlmException error)
         {
-            ThrowTerminatingError(LlmErrorRecords.From(error, path));
-            return;
+            ThrowTerminatingError(LlmErrorRecords.From(error, path ?? Path));
         }
-
-        // One log per session: a new path replaces the old log (after writing what it still holds).
-        if (state.Log is { } previous) DisableLlmLogCommand.Stop(this, state, previous);
-        state.Add(id => new CallbackRegistration(id, handler.Name, AllEvents, handler, client: null, raiseError: false, action: null));
-        state.Log = handler;
-        WriteVerbose($"Logging chats to {handler.DatabasePath} (schema version {handler.SchemaVersion}).");
-        if (PassThru) WriteObject(handler.Status());
+        if (PassThru) WriteObject(log.Status);
     }
 }

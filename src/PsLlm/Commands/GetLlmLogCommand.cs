@@ -1,5 +1,8 @@
 using System.Management.Automation;
-using PsLlm.Engine.Observability.Logging;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -18,6 +21,7 @@ public sealed class GetLlmLogCommand : PSCmdlet
 {
     private const string QuerySet = "Query";
     private const string RunSet = "Run";
+    private static readonly string[] ModelCalls = ["Llm"];
 
     /// <summary>The most recent this many matches (oldest first); 0 for every match.</summary>
     [Parameter(ParameterSetName = QuerySet)]
@@ -73,77 +77,52 @@ public sealed class GetLlmLogCommand : PSCmdlet
     [Alias("LiteralPath")]
     public string? Path { get; set; }
 
-    private LlmLogStore _store = null!;
+    private string? _path;
 
-    protected override void BeginProcessing() => _store = OpenStore(this, Path);
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _path = Path is null ? null : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+        }
+        catch (LlmException error)
+        {
+            ThrowTerminatingError(LlmErrorRecords.From(error, Path));
+        }
+    }
 
     protected override void ProcessRecord()
     {
+        var log = ModuleState.Current.Log;
         try
         {
             if (ParameterSetName == RunSet)
             {
-                var tree = _store.Tree(Run);
+                var tree = log.Tree(_path, Run, WriteWarning);
                 if (tree.Count == 0)
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"Run {Run} is not in the log '{_store.DatabasePath}'."), "LlmLogRunNotFound", ErrorCategory.ObjectNotFound, Run));
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Run {Run} is not in the log '{log.PathFor(_path)}'."), "LlmLogRunNotFound", ErrorCategory.ObjectNotFound, Run));
                 foreach (var entry in tree) WriteObject(entry);
                 return;
             }
 
-            var range = LogTime.Range(Since, Until);
             var query = new LogQuery
             {
                 Last = Last,
                 Search = Search,
                 Models = Model ?? Array.Empty<string>(),
                 Tags = Tag ?? Array.Empty<string>(),
-                Kinds = Kinds(),
+                // Model calls unless asked otherwise; a chat can fail outside its model calls, so -Errors and -RunId look at every kind.
+                Kinds = Kind ?? (Errors || RunId is not null ? null : ModelCalls),
                 RunIds = RunId ?? Array.Empty<Guid>(),
-                Since = range.Since,
-                Until = range.Until,
+                Since = Since,
+                Until = Until,
                 ErrorsOnly = Errors,
             };
-            foreach (var entry in _store.Query(query)) WriteObject(entry);
+            foreach (var entry in log.Query(_path, query, WriteWarning)) WriteObject(entry);
         }
         catch (LlmException error)
         {
-            WriteError(LlmErrorRecords.From(error, _store.DatabasePath));
+            WriteError(LlmErrorRecords.From(error, log.PathFor(_path)));
         }
-    }
-
-    private IReadOnlyList<RunKind> Kinds()
-    {
-        if (Kind is null) return Errors || RunId is not null ? Array.Empty<RunKind>() : new[] { RunKind.Llm };
-        if (Kind.Any(k => k.Equals("All", StringComparison.OrdinalIgnoreCase))) return Array.Empty<RunKind>();
-        return Kind.Select(k => Enum.Parse<RunKind>(k, ignoreCase: true)).ToArray();
-    }
-
-    /// <summary>
-    /// The store a log command reads: -Path, else this session's enabled log, else the default
-    /// location. When it is the enabled log, the runs still queued are written first, and lost
-    /// runs are reported.
-    /// </summary>
-    internal static LlmLogStore OpenStore(PSCmdlet cmdlet, string? path)
-    {
-        var active = ModuleState.Current.Log is { IsDisposed: false } log ? log : null;
-        var store = new LlmLogStore(path is not null ? cmdlet.GetUnresolvedProviderPathFromPSPath(path)
-            : active?.DatabasePath ?? LlmLogLocation.Default);
-        if (active is not null && string.Equals(active.DatabasePath, store.DatabasePath, StringComparison.Ordinal))
-        {
-            if (!active.Flush(DisableLlmLogCommand.DrainTimeout))
-                cmdlet.WriteWarning("The log is still writing earlier runs; the most recent may be missing.");
-            WarnAboutLosses(cmdlet, active, always: false);
-        }
-        return store;
-    }
-
-    /// <summary>Warns when runs were not logged: on every call when <paramref name="always"/>, else once per new loss.</summary>
-    internal static void WarnAboutLosses(PSCmdlet cmdlet, SqliteLogHandler handler, bool always)
-    {
-        var fresh = handler.TakeUnreportedLosses();
-        if (!always && fresh == 0) return;
-        if (handler.Dropped == 0 && handler.Failed == 0) return;
-        var reason = handler.LastError is { } last ? $" Last failure: {last}" : string.Empty;
-        cmdlet.WriteWarning($"{handler.Dropped + handler.Failed} runs were not logged to '{handler.DatabasePath}': {handler.Dropped} dropped because the write queue was full (at most {handler.Capacity} waiting), {handler.Failed} failed.{reason}");
     }
 }

@@ -1,5 +1,8 @@
 using System.Management.Automation;
-using PsLlm.Engine.Observability.Logging;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -45,23 +48,24 @@ public sealed class GetLlmUsageCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        var store = GetLlmLogCommand.OpenStore(this, Path);
+        var log = ModuleState.Current.Log;
+        string? path = null;
         try
         {
-            var range = LogTime.Range(Since, Until);
+            path = Path is null ? null : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
             var query = new UsageQuery
             {
-                GroupBy = GroupBy.Select(g => Enum.Parse<UsageGrouping>(g, ignoreCase: true)).ToArray(),
+                GroupBy = GroupBy,
                 Models = Model ?? Array.Empty<string>(),
                 Tags = Tag ?? Array.Empty<string>(),
-                Since = range.Since,
-                Until = range.Until,
+                Since = Since,
+                Until = Until,
             };
-            foreach (var summary in store.Usage(query)) WriteObject(summary);
+            foreach (var summary in log.Usage(path, query, WriteWarning)) WriteObject(summary);
         }
         catch (LlmException error)
         {
-            WriteError(LlmErrorRecords.From(error, store.DatabasePath));
+            WriteError(LlmErrorRecords.From(error, path is null && Path is not null ? Path : log.PathFor(path)));
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Chat;
+using PsLlm.Sessions;
 
 namespace PsLlm.Commands;
 

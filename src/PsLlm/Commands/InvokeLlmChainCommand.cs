@@ -1,9 +1,10 @@
 using System.Collections;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using PsLlm.Arguments;
 using PsLlm.Delivery;
-using PsLlm.Engine.Callbacks;
-using PsLlm.Engine.Chat;
+using PsLlm.Engine;
+using PsLlm.Invocation;
 
 namespace PsLlm.Commands;
 
@@ -59,14 +60,15 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
             ThrowTerminatingError(LlmErrorRecords.From(error, Callback));
             return;
         }
-        var scope = new CallbackScope
+        var chain = new ChainRequest
         {
-            Inheritable = inheritable,
-            Local = RunHandlers.For(this, null, this),
+            Name = Name,
+            Inputs = new Dictionary<string, object?> { ["input"] = InputObject is PSObject o ? o.BaseObject : InputObject },
+            Callbacks = inheritable,
+            LocalHandlers = RunHandlers.For(this, null, this),
             Tags = Tag ?? Array.Empty<string>(),
             Metadata = MetadataArgument.ToDictionary(Metadata),
         };
-        var inputs = new Dictionary<string, object?> { ["input"] = InputObject is PSObject o ? o.BaseObject : InputObject };
         // The block runs in its own scope with its errors merged into its output, so they can be
         // written as this command's errors (-ErrorVariable, 2>) in order with the output.
         var arguments = InputObject is null ? Array.Empty<object>() : new[] { InputObject };
@@ -74,8 +76,7 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
         Collection<PSObject> output;
         try
         {
-            output = ChainRunner.Run(Name, inputs, scope, warnings,
-                () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
+            output = ChatEngine.RunChain(chain, warnings, () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
         }
         finally
         {

@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
+using PsLlm.Arguments;
+using PsLlm.Invocation;
 
 namespace PsLlm.Commands;
 

@@ -1,7 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
-using PsLlm.Engine.Chat;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -71,7 +74,7 @@ public sealed class NewLlmClientCommand : PSCmdlet
         try
         {
             var environmentUrl = Environment.GetEnvironmentVariable(ClientResolver.BaseUrlVariable);
-            var endpoint = EndpointRules.Parse(Endpoint
+            var endpoint = ChatEngine.ParseEndpoint(Endpoint
                 ?? (string.IsNullOrWhiteSpace(environmentUrl) ? LlmClient.OpenAIEndpoint.ToString() : environmentUrl));
             var client = new LlmClient(
                 endpoint,
@@ -96,7 +99,7 @@ public sealed class NewLlmClientCommand : PSCmdlet
         catch (LlmException error)
         {
             // The endpoint as given may carry user:password@; the record never does.
-            ThrowTerminatingError(LlmErrorRecords.From(error, EndpointRules.Redact(Endpoint)));
+            ThrowTerminatingError(LlmErrorRecords.From(error, ChatEngine.RedactUrl(Endpoint)));
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using PsLlm.Delivery;
-using PsLlm.Engine.Observability;
+using PsLlm.Engine;
 
 namespace PsLlm.Commands;
 
@@ -33,13 +33,11 @@ public sealed class NewLlmConsoleHandlerCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        WriteObject(new ConsoleHandler(new HostConsoleSink(Host.UI))
-        {
-            ShowTokens = !NoTokens,
-            ShowRunHeaders = ShowRunHeaders,
-            ShowUsage = ShowUsage,
-            ShowToolCalls = ShowToolCalls,
-            UseColor = !NoColor && HostConsoleSink.ColorWanted(this),
-        });
+        WriteObject(BuiltInHandlers.Console(new HostConsoleSink(Host.UI),
+            showTokens: !NoTokens,
+            showRunHeaders: ShowRunHeaders,
+            showUsage: ShowUsage,
+            showToolCalls: ShowToolCalls,
+            useColor: !NoColor && HostConsoleSink.ColorWanted(this)));
     }
 }

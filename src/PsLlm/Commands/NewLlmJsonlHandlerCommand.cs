@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using PsLlm.Engine.Callbacks;
-using PsLlm.Engine.Observability;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
 
 namespace PsLlm.Commands;
 
@@ -31,46 +32,12 @@ public sealed class NewLlmJsonlHandlerCommand : PSCmdlet
     {
         try
         {
-            var names = EventName.Length == 0 ? null : EventNameParser.Parse(EventName);
-            var path = ResolveFile(Path);
-            WriteObject(new JsonlHandler(path, names, ExcludeContent));
+            var path = FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            WriteObject(BuiltInHandlers.Jsonl(path, EventName.Length == 0 ? null : EventName, ExcludeContent));
         }
         catch (LlmException error)
         {
             ThrowTerminatingError(LlmErrorRecords.From(error, Path));
         }
     }
-
-    /// <summary>The file system path, checked now so a wrong path fails here rather than silently in the background.</summary>
-    private string ResolveFile(string path)
-    {
-        string resolved;
-        try
-        {
-            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-            if (provider.Name != "FileSystem") throw Invalid("LlmLogPathInvalid", $"'{path}' is not a file system path ({provider.Name}); the log is a file.");
-        }
-        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException
-                                      or NotSupportedException or ArgumentException or PSInvalidOperationException)
-        {
-            throw Invalid("LlmLogPathInvalid", $"'{path}' is not a valid file path: {e.Message}");
-        }
-        if (Directory.Exists(resolved)) throw Invalid("LlmLogPathInvalid", $"'{resolved}' is a folder; give a file path, e.g. {System.IO.Path.Combine(resolved, "llm.jsonl")}.");
-        var folder = System.IO.Path.GetDirectoryName(resolved);
-        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
-            throw Invalid("LlmLogFolderNotFound", $"The folder '{folder}' does not exist. Create it first (New-Item -ItemType Directory), or give a path in an existing folder.");
-        try
-        {
-            // Creates the file and proves it can be written to, before any chat relies on it.
-            new FileStream(resolved, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Invalid("LlmLogFileNotWritable", $"The log file '{resolved}' cannot be written: {e.Message}");
-        }
-        return resolved;
-    }
-
-    private static LlmException Invalid(string errorId, string message) =>
-        new(LlmErrorKind.InvalidInput, errorId, message) { ParameterName = "Path" };
 }

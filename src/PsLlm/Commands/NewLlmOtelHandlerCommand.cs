@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Security;
-using PsLlm.Engine.Chat;
-using PsLlm.Engine.Observability.Telemetry;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
 
 namespace PsLlm.Commands;
 
@@ -49,22 +49,12 @@ public sealed class NewLlmOtelHandlerCommand : PSCmdlet
     {
         try
         {
-            var capture = ContentCapture.Resolve(MyInvocation.BoundParameters.ContainsKey(nameof(CaptureContent)) ? CaptureContent.IsPresent : null);
-            var export = NoExport
-                ? null
-                : OtlpExportSettings.Resolve(Endpoint, Transport(Protocol), HeaderArgument.ToHeaders(Header), ServiceName);
-            WriteObject(new GenAiSpanHandler(capture, export));
+            var capture = MyInvocation.BoundParameters.ContainsKey(nameof(CaptureContent)) ? CaptureContent.IsPresent : (bool?)null;
+            WriteObject(BuiltInHandlers.OpenTelemetry(capture, export: !NoExport, Endpoint, Protocol, HeaderArgument.ToHeaders(Header), ServiceName));
         }
         catch (LlmException error)
         {
-            ThrowTerminatingError(LlmErrorRecords.From(error, EndpointRules.Redact(Endpoint)));
+            ThrowTerminatingError(LlmErrorRecords.From(error, ChatEngine.RedactUrl(Endpoint)));
         }
     }
-
-    private static OtlpTransport? Transport(string? protocol) => protocol switch
-    {
-        null => null,
-        _ when protocol.Equals("Grpc", StringComparison.OrdinalIgnoreCase) => OtlpTransport.Grpc,
-        _ => OtlpTransport.HttpProtobuf,
-    };
 }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Engine.Tools;
+using PsLlm.Invocation;
 using PsLlm.Tools;
 
 namespace PsLlm.Commands;
@@ -71,75 +71,25 @@ public sealed class NewLlmToolCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        var factory = new CommandToolFactory(this);
+        var options = new CommandToolOptions
+        {
+            Name = Name,
+            Description = Description,
+            Parameters = Parameter,
+            ParameterSetName = ParameterSetName,
+            Strict = Strict,
+            RequireApproval = RequireApproval,
+            RootPath = RootPath,
+            PathParameters = PathParameter,
+        };
         try
         {
-            WriteObject(ScriptBlock is not null ? FromScriptBlock(ScriptBlock) : FromCommand(Resolve(Command)));
+            WriteObject(ScriptBlock is not null ? factory.FromScriptBlock(ScriptBlock, options) : factory.FromCommand(Command, options));
         }
         catch (LlmException error)
         {
             ThrowTerminatingError(LlmErrorRecords.From(error, (object?)ScriptBlock ?? Command));
         }
-    }
-
-    private LlmTool FromCommand(CommandInfo command)
-    {
-        var name = Name ?? ToolNameRules.FromCommandName(command.Name);
-        ToolNameRules.EnsureValid(name);
-        var reading = ToolParameterReader.Read(command, ParameterSetName, Parameter);
-        return new CommandTool(name, Description ?? reading.Synopsis ?? command.Name, command, reading,
-            Strict, RequireApproval || CommandTool.NeedsApproval(command), PathGuard(reading));
-    }
-
-    private LlmTool FromScriptBlock(ScriptBlock scriptBlock)
-    {
-        ToolNameRules.EnsureValid(Name);
-        var command = ToolParameterReader.CommandFor(scriptBlock);
-        var reading = ToolParameterReader.Read(command, null, null);
-        // The scriptblock itself runs, not the function made from it, so it keeps its session state.
-        return new CommandTool(Name!, Description!, scriptBlock, reading, Strict, RequireApproval || CommandTool.NeedsApproval(command), PathGuard(reading));
-    }
-
-    private ToolPathGuard? PathGuard(ToolParameterReader.Reading reading)
-    {
-        if (RootPath is null)
-        {
-            if (PathParameter is not null)
-                throw new LlmException(LlmErrorKind.InvalidInput, "LlmToolPathParameterWithoutRoot",
-                    "-PathParameter says which arguments -RootPath confines; give -RootPath too.") { ParameterName = "PathParameter" };
-            return null;
-        }
-        var guard = ToolPathGuard.Create(RootPath, reading.Parameters, PathParameter, SessionState.Path);
-        if (guard.Parameters.Count == 0)
-            WriteWarning($"-RootPath confines nothing: the tool has no string parameter named *Path. Name its path parameters with -PathParameter.");
-        else
-            WriteVerbose($"Path arguments ({string.Join(", ", guard.Parameters)}) are confined to {guard.Root}.");
-        return guard;
-    }
-
-    private CommandInfo Resolve(object value)
-    {
-        value = value is PSObject wrapped ? wrapped.BaseObject : value;
-        var command = value switch
-        {
-            CommandInfo info => info,
-            string name when !string.IsNullOrWhiteSpace(name) => InvokeCommand.GetCommand(name.Trim(), CommandTypes.All),
-            System.Management.Automation.ScriptBlock => throw new LlmException(LlmErrorKind.InvalidInput, "LlmToolCommandNotSupported",
-                "For a scriptblock use -ScriptBlock with -Name and -Description.") { ParameterName = "Command" },
-            _ => throw new LlmException(LlmErrorKind.InvalidInput, "LlmToolCommandNotSupported",
-                $"-Command takes a command name or a CommandInfo (Get-Command), not {value.GetType().Name}.") { ParameterName = "Command" },
-        };
-        while (command is AliasInfo alias) command = alias.ResolvedCommand;
-        return command switch
-        {
-            null => throw new LlmException(LlmErrorKind.NotFound, "LlmToolCommandNotFound",
-                $"There is no command '{value}'.")
-            {
-                ParameterName = "Command",
-                RecommendedAction = "Check the name with Get-Command, or import the module that has it.",
-            },
-            CmdletInfo or FunctionInfo or ExternalScriptInfo => command,
-            _ => throw new LlmException(LlmErrorKind.InvalidInput, "LlmToolCommandNotSupported",
-                $"'{command.Name}' is not a cmdlet, function or script but {command.CommandType}: only those can be tools.") { ParameterName = "Command" },
-        };
     }
 }

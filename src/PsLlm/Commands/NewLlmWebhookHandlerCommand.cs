@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Security;
-using PsLlm.Engine.Observability;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
 
 namespace PsLlm.Commands;
 
@@ -30,29 +31,13 @@ public sealed class NewLlmWebhookHandlerCommand : PSCmdlet
     {
         try
         {
-            var uri = ParseUri(Uri);
             var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-            WriteObject(new WebhookHandler(uri, HeaderArgument.ToHeaders(Header), timeout));
+            WriteObject(BuiltInHandlers.Webhook(Uri, HeaderArgument.ToHeaders(Header), timeout));
         }
         catch (LlmException error)
         {
             // The target is what the user typed minus any credentials in it.
             ThrowTerminatingError(LlmErrorRecords.From(error, null));
         }
-    }
-
-    private static Uri ParseUri(string value)
-    {
-        if (System.Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == System.Uri.UriSchemeHttp || uri.Scheme == System.Uri.UriSchemeHttps))
-        {
-            if (uri.UserInfo.Length == 0) return uri;
-            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidWebhookUri",
-                "The collector URL must not carry a user name or password; send credentials with -Header @{ Authorization = '…' }.")
-            { ParameterName = "Uri" };
-        }
-        var shown = uri is { UserInfo.Length: > 0 } ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped) : value;
-        throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidWebhookUri",
-            $"'{shown}' is not an absolute http or https URL. Give the collector's full address, e.g. https://collector.example.com/v1/inferences.")
-        { ParameterName = "Uri" };
     }
 }

@@ -1,6 +1,9 @@
 using System.Management.Automation;
+using PsLlm.Arguments;
 using PsLlm.Delivery;
-using PsLlm.Engine.Callbacks;
+using PsLlm.Engine;
+using PsLlm.Invocation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -47,7 +50,7 @@ public sealed class RegisterLlmCallbackCommand : PSCmdlet
         IReadOnlyList<LlmEventName>? names;
         try
         {
-            names = EventName.Length == 0 ? null : EventNameParser.Parse(EventName);
+            names = EventName.Length == 0 ? null : ChatEngine.ParseEventNames(EventName);
         }
         catch (LlmException error)
         {

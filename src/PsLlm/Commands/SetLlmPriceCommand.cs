@@ -1,5 +1,8 @@
 using System.Management.Automation;
-using PsLlm.Engine.Observability.Logging;
+using PsLlm.Arguments;
+using PsLlm.Engine;
+using PsLlm.Invocation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 
@@ -39,23 +42,20 @@ public sealed class SetLlmPriceCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (InputPerMillion < 0 || OutputPerMillion < 0 || CachedInputPerMillion < 0)
+        var log = ModuleState.Current.Log;
+        var price = new LlmPrice
         {
-            WriteError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(InputPerMillion), "Prices cannot be negative."),
-                "LlmPriceNegative", ErrorCategory.InvalidArgument, Model));
-            return;
-        }
-        var store = GetLlmLogCommand.OpenStore(this, Path);
-        if (!ShouldProcess($"{Model} in {store.DatabasePath}", "Set price")) return;
+            Model = Model,
+            InputPerMillion = InputPerMillion,
+            OutputPerMillion = OutputPerMillion,
+            CachedInputPerMillion = CachedInputPerMillion,
+        };
         try
         {
-            WriteObject(store.SetPrice(new LlmPrice
-            {
-                Model = Model,
-                InputPerMillion = InputPerMillion,
-                OutputPerMillion = OutputPerMillion,
-                CachedInputPerMillion = CachedInputPerMillion,
-            }));
+            LlmLog.CheckPrice(price);
+            var path = Path is null ? null : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            if (!ShouldProcess($"{Model} in {log.PathFor(path)}", "Set price")) return;
+            WriteObject(log.SetPrice(path, price, WriteWarning));
         }
         catch (LlmException error)
         {

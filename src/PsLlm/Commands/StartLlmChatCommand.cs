@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using PsLlm.Chat;
+using PsLlm.Interactive;
+using PsLlm.Invocation;
 
 namespace PsLlm.Commands;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsLlm.State;
 
 namespace PsLlm.Commands;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using PsLlm.Engine.Chat;
+using PsLlm.Engine;
 
 namespace PsLlm.Delivery;
 

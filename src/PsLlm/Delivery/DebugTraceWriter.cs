@@ -7,9 +7,11 @@ internal sealed class DebugTraceWriter : CallbackHandler
 {
     private readonly Cmdlet _cmdlet;
 
-    public DebugTraceWriter(Cmdlet cmdlet) => _cmdlet = cmdlet;
-
-    public override string Name => "Debug";
+    public DebugTraceWriter(Cmdlet cmdlet)
+    {
+        _cmdlet = cmdlet;
+        Name = "Debug";
+    }
 
     public override void Handle(LlmEvent e) => _cmdlet.WriteDebug($"[{e.RunId.ToString()[..8]}] {e}");
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Engine.Callbacks;
+using PsLlm.Engine;
 
 namespace PsLlm.Delivery;
 
@@ -21,9 +21,8 @@ internal sealed class EngineEventPublisher : CallbackHandler
     {
         _events = events;
         _sender = sender;
+        Name = "EngineEvents";
     }
-
-    public override string Name => "EngineEvents";
 
     private bool IsSubscribed(string sourceIdentifier)
     {

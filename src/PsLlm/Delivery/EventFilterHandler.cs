@@ -8,18 +8,16 @@ internal sealed class EventFilterHandler : CallbackHandler
 {
     private readonly CallbackHandler _inner;
     private readonly HashSet<LlmEventName>? _names;
-    private readonly string _name;
 
     public EventFilterHandler(CallbackHandler inner, IEnumerable<LlmEventName>? names, string name, bool raiseError)
     {
         _inner = inner;
         _names = names is null ? null : new HashSet<LlmEventName>(names);
-        _name = name;
+        Name = name;
         RaiseError = raiseError;
     }
 
     public CallbackHandler Inner => _inner;
-    public override string Name => _name;
 
     private bool Wants(LlmEventName name) => _names is null || _names.Contains(name);
 

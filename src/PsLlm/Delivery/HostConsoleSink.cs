@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using PsLlm.Engine.Observability;
+using PsLlm.Engine;
 
 namespace PsLlm.Delivery;
 

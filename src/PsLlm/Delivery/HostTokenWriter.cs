@@ -18,9 +18,8 @@ internal sealed class HostTokenWriter : CallbackHandler
     {
         _ui = ui;
         _prefix = prefix;
+        Name = "Start-LlmChat host writer";
     }
-
-    public override string Name => "Start-LlmChat host writer";
 
     /// <summary>True once any token was shown.</summary>
     public bool WroteAny { get; private set; }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PsLlm.Engine.Observability;
 
 namespace PsLlm.Delivery;
 

@@ -19,6 +19,7 @@ internal sealed class PipelineWriter : CallbackHandler
         _allEvents = allEvents;
         _reasoning = reasoning;
         RaiseError = true;
+        Name = allEvents ? "AsEvents" : "Stream";
     }
 
     /// <summary>-Stream: the answer's tokens, and the reasoning's when <paramref name="includeReasoning"/>.</summary>
@@ -30,8 +31,6 @@ internal sealed class PipelineWriter : CallbackHandler
 
     /// <summary>-AsEvents: every event.</summary>
     public static PipelineWriter Events(Action<object> write, Func<bool> stopping) => new(write, stopping, allEvents: true, reasoning: true);
-
-    public override string Name => _allEvents ? "AsEvents" : "Stream";
 
     public override void Handle(LlmEvent e)
     {

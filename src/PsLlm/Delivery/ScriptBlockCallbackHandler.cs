@@ -17,9 +17,8 @@ internal sealed class ScriptBlockCallbackHandler : CallbackHandler
     {
         _action = action;
         _home = Runspace.DefaultRunspace;
+        Name = "ScriptBlock";
     }
-
-    public override string Name => "ScriptBlock";
 
     public override void Handle(LlmEvent e)
     {

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Engine.Callbacks;
+using PsLlm.Engine;
 
 namespace PsLlm.Delivery;
 

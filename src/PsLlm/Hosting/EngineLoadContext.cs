@@ -21,7 +21,8 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     private static readonly Lazy<Dictionary<string, string>> PlatformAssemblies = new(ReadPlatformAssemblies);
     private readonly string _dependencyDirectory;
 
-    private EngineLoadContext(string dependencyDirectory) : base("PsLlm.Engine", isCollectible: false)
+    /// <summary>A context loading from <paramref name="dependencyDirectory"/> (the module's deps/; tests give their own).</summary>
+    internal EngineLoadContext(string dependencyDirectory) : base("PsLlm.Engine", isCollectible: false)
     {
         _dependencyDirectory = dependencyDirectory;
     }
@@ -40,7 +41,33 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         // A framework assembly at least as new as requested (System.Text.Json 10 on pwsh 7.6) is
         // shared rather than loaded twice; an older one (STJ 8 on pwsh 7.4) is not.
         if (IsSatisfiedByPlatform(assemblyName)) return null;
-        return LoadFromAssemblyPath(path);
+        // Only the assembly asked for: a file of that name from another publisher or culture, or
+        // older than the reference, is left to the runtime to refuse rather than loaded in its place.
+        return IsSatisfiedBy(assemblyName, path) ? LoadFromAssemblyPath(path) : null;
+    }
+
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is the assembly <paramref name="requested"/>
+    /// names, as PowerShellEditorServices checks its dependencies: the same name, culture and
+    /// public key token, and at least the version asked for. A request that leaves the culture or
+    /// token unsaid (a load by simple name, or of an unsigned assembly) accepts any, as the
+    /// runtime's own binder does.
+    /// </summary>
+    internal static bool IsSatisfiedBy(AssemblyName requested, string path)
+    {
+        AssemblyName candidate;
+        try
+        {
+            candidate = AssemblyName.GetAssemblyName(path);
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        return string.Equals(candidate.Name, requested.Name, StringComparison.OrdinalIgnoreCase)
+            && (requested.CultureName is null || string.Equals(candidate.CultureName ?? string.Empty, requested.CultureName, StringComparison.OrdinalIgnoreCase))
+            && (requested.GetPublicKeyToken() is not { Length: > 0 } token || token.AsSpan().SequenceEqual(candidate.GetPublicKeyToken() ?? Array.Empty<byte>()))
+            && (requested.Version is null || (candidate.Version is not null && candidate.Version >= requested.Version));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Text;
-using PsLlm.Engine.Tools;
+using PsLlm.Engine;
 
 namespace PsLlm.Tools;
 
@@ -10,7 +10,7 @@ namespace PsLlm.Tools;
 /// thread, in the current runspace, as a nested pipeline: call <see cref="Invoke"/> on the
 /// pipeline thread of the cmdlet that runs the chat. What the command writes comes back as text:
 /// strings as lines, objects as compact JSON, errors it wrote after "Errors:", all capped at
-/// <see cref="ToolOutputLimit.MaxCharacters"/>. A terminating error is thrown.
+/// <see cref="ToolRules.MaxOutputCharacters"/>. A terminating error is thrown.
 /// </summary>
 internal sealed class CommandTool : LlmTool
 {
@@ -38,7 +38,7 @@ internal sealed class CommandTool : LlmTool
 
     /// <summary>A tool running <paramref name="target"/>: the <see cref="CommandInfo"/>, or the <see cref="ScriptBlock"/> itself.</summary>
     public CommandTool(string name, string description, object target, ToolParameterReader.Reading reading, bool strict, bool requireApproval, ToolPathGuard? pathGuard = null)
-        : base(name, description, ToolSchemaBuilder.Build(reading.Parameters, strict), strict, requireApproval)
+        : base(name, description, ToolRules.Schema(reading.Parameters, strict), strict, requireApproval)
     {
         _pathGuard = pathGuard;
         _target = target is CommandInfo or ScriptBlock ? target : throw new ArgumentException("A command tool runs a CommandInfo or a ScriptBlock.", nameof(target));
@@ -96,7 +96,7 @@ internal sealed class CommandTool : LlmTool
         var text = new StringBuilder(Render(output.Where(o => o?.BaseObject is not null).ToList()));
         var errors = shell.Streams.Error.Select(e => e.ToString()).Where(e => !string.IsNullOrWhiteSpace(e)).ToList();
         if (errors.Count > 0) text.Append("\nErrors: ").Append(string.Join("\n", errors));
-        return ToolOutputLimit.Apply(text.ToString());
+        return ToolRules.LimitOutput(text.ToString());
     }
 
     /// <summary>The model's arguments as PowerShell parameters: nulls dropped (not given), names as the command spells them.</summary>

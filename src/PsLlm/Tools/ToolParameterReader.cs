@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PsLlm.Engine.Tools;
+using PsLlm.Engine;
 
 namespace PsLlm.Tools;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PsLlm.Engine.Tools;
+using PsLlm.Engine;
 
 namespace PsLlm.Tools;
 

@@ -7,7 +7,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// operator sign) match nothing in the index and are left out. Empty text gives null; text with
 /// no word at all is an error, never a search for everything.
 /// </summary>
-public static class FtsQuery
+internal static class FtsQuery
 {
     public static string? From(string? text)
     {

@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// power cut may lose the last few runs, never corrupt the file), and the schema migrated.
 /// Connections are not pooled, so closing one releases the file.
 /// </summary>
-public static class LlmLogDatabase
+internal static class LlmLogDatabase
 {
     /// <summary>How long a statement waits for another connection's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);

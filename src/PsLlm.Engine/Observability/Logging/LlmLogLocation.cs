@@ -6,7 +6,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// Linux ($XDG_DATA_HOME when set), ~/Library/Application Support/PsLlm/logs.db on macOS,
 /// %LOCALAPPDATA%\PsLlm\logs.db on Windows. The folder is created on first use.
 /// </summary>
-public static class LlmLogLocation
+internal static class LlmLogLocation
 {
     public const string EnvironmentVariable = "PSLLM_LOG_PATH";
 

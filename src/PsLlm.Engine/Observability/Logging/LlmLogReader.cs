@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// Reads runs back as <see cref="LlmLogEntry"/> objects: filtered lists (Get-LlmLog) and whole run
 /// trees (Get-LlmLog -Run). Model runs get their estimated cost from the price table.
 /// </summary>
-public static class LlmLogReader
+internal static class LlmLogReader
 {
     private const string Columns = """
         r.seq, r.id, r.parent_id, r.kind, r.name, r.status, r.started_at, r.ended_at, r.duration_ms, r.ttft_ms,
@@ -28,8 +28,8 @@ public static class LlmLogReader
             where.Add("r.seq IN (SELECT rowid FROM runs_fts WHERE runs_fts MATCH $search)");
             command.Parameters.AddWithValue("$search", match);
         }
-        if (query.Kinds.Count > 0)
-            where.Add($"r.kind IN ({string.Join(", ", query.Kinds.Distinct().Select(k => $"'{LogEntryWriter.KindText(k)}'"))})");
+        if (query.RunKinds() is { Count: > 0 } kinds)
+            where.Add($"r.kind IN ({string.Join(", ", kinds.Select(k => $"'{LogEntryWriter.KindText(k)}'"))})");
         if (query.RunIds.Count > 0)
             where.Add($"r.id IN ({List(command, "$run", query.RunIds.Select(id => id.ToString("D")))})");
         if (query.Models.Count > 0)

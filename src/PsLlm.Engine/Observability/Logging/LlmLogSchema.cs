@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// second waits, then finds it current). A database newer than this code is refused rather than
 /// written with a layout it does not know. Never edit a shipped migration: add the next one.
 /// </summary>
-public static class LlmLogSchema
+internal static class LlmLogSchema
 {
     /// <summary>The version this code writes and reads.</summary>
     public static int CurrentVersion => Migrations.Count;

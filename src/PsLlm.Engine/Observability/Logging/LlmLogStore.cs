@@ -10,7 +10,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// touch SQLite's types, which load in the engine's. SQLite failures become
 /// <see cref="LlmException"/> (LlmLogUnavailable).
 /// </summary>
-public sealed class LlmLogStore
+internal sealed class LlmLogStore
 {
     public LlmLogStore(string path) => DatabasePath = Path.GetFullPath(path);
 

@@ -13,11 +13,11 @@ namespace PsLlm.Engine.Observability.Logging;
 /// are counted in RunsWithoutCost and add nothing to Cost; a group with no priced run has a null
 /// Cost. Days are local calendar days.
 /// </summary>
-public static class LlmUsageReader
+internal static class LlmUsageReader
 {
     public static IReadOnlyList<LlmUsageSummary> Read(SqliteConnection connection, UsageQuery query, PriceTable prices)
     {
-        var groups = query.GroupBy.Distinct().ToArray();
+        var groups = query.Groupings();
         var byTag = groups.Contains(UsageGrouping.Tag);
         using var command = connection.CreateCommand();
         var where = new List<string> { "r.kind = 'llm'" };

@@ -8,7 +8,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// that never end (a process stopped mid-run) are forgotten oldest first past
 /// <see cref="MaxOpenRuns"/>.
 /// </summary>
-public sealed class LogEntryAssembler
+internal sealed class LogEntryAssembler
 {
     public const int MaxOpenRuns = 10_000;
 

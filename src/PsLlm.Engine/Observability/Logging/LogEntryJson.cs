@@ -11,7 +11,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// written before it, in snake_case, are still read); tool calls are {id, name, arguments,
 /// output?, succeeded?, executed?, duration_ms?}.
 /// </summary>
-public static class LogEntryJson
+internal static class LogEntryJson
 {
     public static string? Messages(IReadOnlyList<ChatMessage> messages) => ChatMessageJson.WriteList(messages);
 

@@ -7,7 +7,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// index follows by trigger). A run already in the log (same id) is kept as it is, so a write
 /// repeated after a failure never duplicates it.
 /// </summary>
-public static class LogEntryWriter
+internal static class LogEntryWriter
 {
     private const string InsertRun = """
         INSERT OR IGNORE INTO runs (

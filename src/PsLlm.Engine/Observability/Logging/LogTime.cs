@@ -6,7 +6,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// How times are stored: UTC ISO 8601 text with milliseconds ("2025-01-31T12:00:00.000Z"), which
 /// sorts correctly as text, compares with -Since/-Until, and SQLite's date functions understand.
 /// </summary>
-public static class LogTime
+internal static class LogTime
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
@@ -20,15 +20,12 @@ public static class LogTime
     public static DateTimeOffset Read(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    /// <summary>-Since and -Until as the query takes them; -Since after -Until is an error, not an empty answer.</summary>
-    public static (DateTimeOffset? Since, DateTimeOffset? Until) Range(DateTime? since, DateTime? until)
+    /// <summary>-Since after -Until is an error, not an empty answer.</summary>
+    public static void CheckRange(DateTimeOffset? since, DateTimeOffset? until)
     {
-        var from = since is { } s ? Read(Write(s)) : (DateTimeOffset?)null;
-        var to = until is { } u ? Read(Write(u)) : (DateTimeOffset?)null;
-        if (from > to)
+        if (since > until)
             throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidTimeRange",
-                $"-Since ({from:u}) is later than -Until ({to:u}); nothing could match.")
+                $"-Since ({since:u}) is later than -Until ({until:u}); nothing could match.")
             { ParameterName = "Since" };
-        return (from, to);
     }
 }

@@ -13,7 +13,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// Secrets are never recorded: events carry no key or header values, and of the endpoint only
 /// the host is kept.
 /// </summary>
-public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisposable
+internal sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisposable
 {
     public const int DefaultCapacity = 1024;
 
@@ -38,11 +38,11 @@ public sealed class SqliteLogHandler : CallbackHandler, IRecordingHandler, IDisp
             _identity = LlmLogDatabase.Identity(connection);
         }
         Capacity = capacity;
+        Name = "LlmLog";
         _queue = new BoundedWorkQueue<LlmLogEntry>(capacity, Write, (_, error) => Volatile.Write(ref _lastError, error.Message));
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    public override string Name => "LlmLog";
     public string DatabasePath { get; }
     public int SchemaVersion { get; }
     /// <summary>Finished runs that may wait to be written before new ones are dropped.</summary>

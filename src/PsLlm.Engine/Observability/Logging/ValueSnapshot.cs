@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Observability.Logging;
 /// parameters) into text, on the chat's own thread: the log's writer runs on a background thread
 /// and must never touch PowerShell objects, and a huge value must not bloat the log.
 /// </summary>
-public static class ValueSnapshot
+internal static class ValueSnapshot
 {
     /// <summary>The longest text kept for one value; longer text is cut and marked.</summary>
     public const int MaxLength = 64 * 1024;

@@ -8,7 +8,7 @@ namespace PsLlm.Engine.Observability.Pricing;
 /// "-????-??-??" patterns; exact names win over patterns, so an older snapshot with another price
 /// can be listed by name.
 /// </summary>
-public static class BuiltInPrices
+internal static class BuiltInPrices
 {
     public static readonly DateTimeOffset TakenOn = new(2025, 8, 15, 0, 0, 0, TimeSpan.Zero);
 

@@ -8,7 +8,7 @@ namespace PsLlm.Engine.Observability.Pricing;
 /// The user's prices, kept in the log database's prices table so they travel with the log they
 /// price. Amounts are stored as invariant decimal text, so no price is rounded through a double.
 /// </summary>
-public static class PriceStore
+internal static class PriceStore
 {
     public static IReadOnlyList<LlmPrice> Read(SqliteConnection connection)
     {

@@ -8,7 +8,7 @@ namespace PsLlm.Engine.Observability.Pricing;
 /// the most specific (most literal characters) wins. A model nothing matches has no price: its
 /// cost is null, never estimated from a similar model.
 /// </summary>
-public sealed class PriceTable
+internal sealed class PriceTable
 {
     private readonly IReadOnlyList<LlmPrice> _user;
     private readonly IReadOnlyList<LlmPrice> _builtIn;

@@ -5,7 +5,7 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// answers are often personal or large) and name the environment variable an operator sets to
 /// opt in; an explicit -CaptureContent / -CaptureContent:$false wins over it.
 /// </summary>
-public static class ContentCapture
+internal static class ContentCapture
 {
     public const string EnvironmentVariable = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 

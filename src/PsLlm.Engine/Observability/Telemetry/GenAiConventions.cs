@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// it names the provider gen_ai.provider.name (gen_ai.system before 1.37) and is the first with an
 /// invoke_workflow span. Kept in one place so the next revision of these experimental names is one edit.
 /// </summary>
-public static class GenAiConventions
+internal static class GenAiConventions
 {
     public const string Version = "1.41.1";
 

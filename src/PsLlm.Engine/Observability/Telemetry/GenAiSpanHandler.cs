@@ -17,7 +17,7 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// </para>
 /// With export settings it also owns an OTLP pipeline (<see cref="OtlpExporterHost"/>).
 /// </summary>
-public sealed class GenAiSpanHandler : CallbackHandler, IDisposable
+internal sealed class GenAiSpanHandler : CallbackHandler, IDisposable
 {
     private static readonly TimeSpan DefaultFlushTimeout = TimeSpan.FromSeconds(5);
     private readonly OtlpExporterHost? _exporter;
@@ -25,10 +25,9 @@ public sealed class GenAiSpanHandler : CallbackHandler, IDisposable
     public GenAiSpanHandler(bool captureContent = false, OtlpExportSettings? export = null)
     {
         CaptureContent = captureContent;
+        Name = "OpenTelemetry";
         if (export is not null) _exporter = new OtlpExporterHost(export);
     }
-
-    public override string Name => "OpenTelemetry";
 
     /// <summary>Whether prompts, answers, tool arguments and results go on the spans (opt-in).</summary>
     public bool CaptureContent { get; }

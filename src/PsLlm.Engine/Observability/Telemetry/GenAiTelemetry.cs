@@ -9,7 +9,7 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// process that asks for "PsLlm" sees the spans and measurements, whoever registered the handler.
 /// Bucket boundaries are the ones gen-ai-metrics.md (semantic conventions 1.41.1) asks for.
 /// </summary>
-public static class GenAiTelemetry
+internal static class GenAiTelemetry
 {
     public const string SourceName = "PsLlm";
     public const string MeterName = "PsLlm";

@@ -7,7 +7,7 @@ namespace PsLlm.Engine.Observability.Telemetry;
 /// signal paths /v1/traces and /v1/metrics are appended. Header values are secrets (API keys):
 /// kept out of ToString and every property but <see cref="Headers"/>.
 /// </summary>
-public sealed class OtlpExportSettings
+internal sealed class OtlpExportSettings
 {
     public const string EndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string ProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";

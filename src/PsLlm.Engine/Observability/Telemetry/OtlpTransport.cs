@@ -1,7 +1,7 @@
 namespace PsLlm.Engine.Observability.Telemetry;
 
 /// <summary>The OTLP transports the OpenTelemetry exporter offers (OTLP/JSON it does not).</summary>
-public enum OtlpTransport
+internal enum OtlpTransport
 {
     /// <summary>http/protobuf, default port 4318, paths /v1/traces and /v1/metrics.</summary>
     HttpProtobuf,

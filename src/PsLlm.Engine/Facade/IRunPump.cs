@@ -1,0 +1,11 @@
+namespace PsLlm.Engine;
+
+/// <summary>
+/// Called on the run's thread after every streamed item and on every idle poll. In PowerShell it
+/// runs queued Register-ObjectEvent/Register-EngineEvent actions, which otherwise wait until the
+/// cmdlet returns.
+/// </summary>
+public interface IRunPump
+{
+    void Pump();
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+
+namespace PsLlm.State;
+
+/// <summary>Finds registrations by name (wildcards) or id, reporting names and ids that match nothing.</summary>
+internal static class CallbackSelection
+{
+    public static IEnumerable<CallbackRegistration> Select(IReadOnlyList<CallbackRegistration> all, string[]? names, int[]? ids, Cmdlet cmdlet)
+    {
+        if (ids is { Length: > 0 })
+        {
+            foreach (var id in ids)
+            {
+                var match = all.FirstOrDefault(r => r.Id == id);
+                if (match is null) cmdlet.WriteError(NotFound($"No callback with Id {id} is registered.", id));
+                else yield return match;
+            }
+            yield break;
+        }
+        if (names is null || names.Length == 0)
+        {
+            foreach (var registration in all) yield return registration;
+            yield break;
+        }
+        foreach (var name in names)
+        {
+            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+            var matches = all.Where(r => pattern.IsMatch(r.Name)).ToArray();
+            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                cmdlet.WriteError(NotFound($"No callback named '{name}' is registered.", name));
+            foreach (var match in matches) yield return match;
+        }
+    }
+
+    public static ErrorRecord NotFound(string message, object target) =>
+        new(new ItemNotFoundException(message), "LlmCallbackNotFound", ErrorCategory.ObjectNotFound, target);
+}

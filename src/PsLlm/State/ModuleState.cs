@@ -1,0 +1,60 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using PsLlm.Engine;
+
+namespace PsLlm.State;
+
+/// <summary>
+/// PsLlm's state for one runspace: the default client and the session's callback registrations.
+/// Kept per runspace because registered scriptblocks belong to the runspace that made them.
+/// </summary>
+internal sealed class ModuleState
+{
+    private static readonly ConditionalWeakTable<Runspace, ModuleState> ByRunspace = new();
+    private static readonly ModuleState NoRunspace = new();
+    private readonly List<CallbackRegistration> _registrations = new();
+    private int _nextId;
+
+    public static ModuleState Current =>
+        Runspace.DefaultRunspace is { } runspace ? ByRunspace.GetValue(runspace, _ => new ModuleState()) : NoRunspace;
+
+    /// <summary>Set by New-LlmClient -Default.</summary>
+    public LlmClient? DefaultClient { get; set; }
+
+    /// <summary>Built from OPENAI_* / PSLLM_MODEL and rebuilt when they change.</summary>
+    public LlmClient? EnvironmentClient { get; set; }
+    public string? EnvironmentFingerprint { get; set; }
+
+    /// <summary>The session's SQLite log (Enable-LlmLog); while enabled, its writer is one of <see cref="Registrations"/>.</summary>
+    public LlmLog Log { get; } = new();
+
+    public IReadOnlyList<CallbackRegistration> Registrations
+    {
+        get { lock (_registrations) return _registrations.ToArray(); }
+    }
+
+    public CallbackRegistration Add(Func<int, CallbackRegistration> create)
+    {
+        lock (_registrations)
+        {
+            var registration = create(++_nextId);
+            _registrations.Add(registration);
+            return registration;
+        }
+    }
+
+    public bool Remove(CallbackRegistration registration)
+    {
+        lock (_registrations) return _registrations.Remove(registration);
+    }
+
+    /// <summary>Removes every registration of <paramref name="handler"/>.</summary>
+    public void RemoveHandler(CallbackHandler handler)
+    {
+        lock (_registrations) _registrations.RemoveAll(r => ReferenceEquals(r.Handler, handler));
+    }
+
+    /// <summary>The registered handlers that fire for a run of <paramref name="client"/> (null: a run of no client, e.g. a chain).</summary>
+    public IEnumerable<CallbackHandler> HandlersFor(LlmClient? client) =>
+        Registrations.Where(r => r.Client is null || ReferenceEquals(r.Client, client)).Select(r => r.Handler);
+}
