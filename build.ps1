@@ -4,7 +4,8 @@
     Builds the PsLlm module into out/PsLlm, and optionally tries it or runs every test.
 .DESCRIPTION
     Default: publishes the engine and its dependencies to out/PsLlm/deps and lays out the module
-    (manifest, PsLlm.dll, PsLlm.Abstractions.dll, formats, help).
+    (manifest, PsLlm.dll, PsLlm.Abstractions.dll, formats, help compiled from the cmdlets' doc
+    comments by help/Build-Help.ps1).
     -Demo: then imports the built module and streams a chat with callbacks, against the fake
            OpenAI server (or your own server when OPENAI_BASE_URL / OPENAI_API_KEY are set).
     -Test: then runs every suite: the xunit engine tests, the in-process module tests (PowerShell
@@ -69,6 +70,9 @@ function Build-Module {
     }
     Copy-Item "$root/PsLlm.psd1", "$root/PsLlm.format.ps1xml", "$root/PsLlm.types.ps1xml" $out
     Copy-Item "$root/help/en-US" (Join-Path $out 'en-US') -Recurse
+    # The cmdlet help is compiled from the cmdlets' doc comments and the cmdlets themselves, in a
+    # pwsh of its own so this one does not keep the module loaded.
+    Invoke-Native $pwsh @('-NoProfile', '-File', "$root/help/Build-Help.ps1", '-ModulePath', $out, '-DocumentationFile', (Join-Path $bin 'PsLlm.xml'))
     $size = (Get-ChildItem $out -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
     Write-Host ("Module ready ({0:N1} MB): Import-Module $out" -f $size) -ForegroundColor Green
 }

@@ -3,6 +3,7 @@ namespace PsLlm;
 /// <summary>One message of a conversation as the module sees it: a role and its text.</summary>
 public sealed class ChatMessage
 {
+    /// <summary>A message of <paramref name="role"/> (system, user, assistant, tool) with text <paramref name="content"/>.</summary>
     public ChatMessage(string role, string content)
     {
         Role = role;
@@ -39,6 +40,7 @@ public sealed class ChatMessage
     /// </summary>
     public IReadOnlyDictionary<string, string> ProviderFields { get; init; } = ToolCall.NoFields;
 
+    /// <summary>"role: content", or the tool calls of an assistant message that made some.</summary>
     public override string ToString() => ToolCalls.Count > 0
         ? $"{Role}: {string.Join(", ", ToolCalls)}"
         : $"{Role}: {Content}";

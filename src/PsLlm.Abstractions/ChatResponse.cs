@@ -3,6 +3,7 @@ namespace PsLlm;
 /// <summary>The complete answer of one chat run, streamed or not. Its string form is the text.</summary>
 public sealed class ChatResponse
 {
+    /// <summary>The answer's text.</summary>
     public string Text { get; init; } = string.Empty;
     /// <summary>
     /// The model's reasoning (reasoning_content, reasoning or thinking parts), when the server
@@ -19,6 +20,7 @@ public sealed class ChatResponse
     public Guid RunId { get; init; }
     /// <summary>The chain run of the Invoke-LlmChat call.</summary>
     public Guid ChainRunId { get; init; }
+    /// <summary>How long the model call took, from sending the request to the last byte.</summary>
     public TimeSpan Duration { get; init; }
     /// <summary>Time from sending the request to the first token; null when not streamed.</summary>
     public TimeSpan? TimeToFirstToken { get; init; }
@@ -41,5 +43,6 @@ public sealed class ChatResponse
     /// <summary>The answer parsed from JSON (-JsonSchema, -ResponseFormat Json), as PowerShell objects.</summary>
     public object? Object { get; internal set; }
 
+    /// <summary>The answer's <see cref="Text"/>.</summary>
     public override string ToString() => Text;
 }

@@ -11,6 +11,7 @@ public sealed class ChatSession : LlmEventSource
     private readonly List<ChatMessage> _messages = new();
     private readonly object _gate = new();
 
+    /// <summary>A new, empty conversation (New-LlmChatSession); every argument may be changed later.</summary>
     public ChatSession(LlmClient? client = null, string? system = null, string? model = null, int? maxHistory = null, int? maxTokens = null)
     {
         Client = client;
@@ -21,6 +22,7 @@ public sealed class ChatSession : LlmEventSource
         CreatedAt = UpdatedAt = DateTimeOffset.UtcNow;
     }
 
+    /// <summary>The session's id; kept in its session file.</summary>
     public Guid Id { get; internal set; } = Guid.NewGuid();
     /// <summary>The client its chats use; null for the default client.</summary>
     public LlmClient? Client { get; set; }
@@ -32,7 +34,9 @@ public sealed class ChatSession : LlmEventSource
     public int? MaxHistory { get; set; }
     /// <summary>Approximate token budget for the history sent (about 4 characters a token).</summary>
     public int? MaxTokens { get; set; }
+    /// <summary>When the session was created (UTC).</summary>
     public DateTimeOffset CreatedAt { get; internal set; }
+    /// <summary>When its last turn was added or its history changed (UTC).</summary>
     public DateTimeOffset UpdatedAt { get; internal set; }
     /// <summary>Token counts of all its chats so far.</summary>
     public TokenUsage Usage { get; private set; } = new();
@@ -80,5 +84,6 @@ public sealed class ChatSession : LlmEventSource
         }
     }
 
+    /// <summary>"ChatSession" with the start of its id and how many turns it has.</summary>
     public override string ToString() => $"ChatSession {Id.ToString()[..8]} ({TurnCount} turns)";
 }

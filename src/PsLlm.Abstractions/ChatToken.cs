@@ -6,6 +6,7 @@ namespace PsLlm;
 /// </summary>
 public sealed class ChatToken
 {
+    /// <summary>The piece of text.</summary>
     public string Text { get; init; } = string.Empty;
     /// <summary>Text (part of the answer) or Reasoning (the model's thinking, shown only when asked for).</summary>
     public ChatTokenKind Kind { get; init; }
@@ -16,5 +17,6 @@ public sealed class ChatToken
     /// <summary>Time since the request was sent.</summary>
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary>The <see cref="Text"/>, so tokens print as the answer.</summary>
     public override string ToString() => Text;
 }

@@ -18,6 +18,7 @@ public sealed class LlmClient : LlmEventSource
     private readonly Dictionary<string, string> _headers;
     private readonly List<CallbackHandler> _callbacks;
 
+    /// <summary>A client for the server at <paramref name="endpoint"/> (New-LlmClient). The key is copied; the copy is read-only.</summary>
     public LlmClient(
         Uri endpoint,
         SecureString? apiKey,
@@ -49,7 +50,9 @@ public sealed class LlmClient : LlmEventSource
     public Uri Endpoint { get; }
     /// <summary>Model used when a chat names none.</summary>
     public string Model { get; }
+    /// <summary>An OpenAI organization id, sent as the OpenAI-Organization header.</summary>
     public string? Organization { get; }
+    /// <summary>An OpenAI project id, sent as the OpenAI-Project header.</summary>
     public string? Project { get; }
     /// <summary>
     /// How long to wait for the response headers, and the longest silence between two chunks of a
@@ -87,5 +90,6 @@ public sealed class LlmClient : LlmEventSource
     /// <summary>True when the endpoint is this machine, where servers such as Ollama need no key.</summary>
     public bool IsLocal => Endpoint.IsLoopback;
 
+    /// <summary>The endpoint and the model; never the key.</summary>
     public override string ToString() => $"{Endpoint} ({Model})";
 }

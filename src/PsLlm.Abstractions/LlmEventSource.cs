@@ -7,19 +7,33 @@ namespace PsLlm;
 /// </summary>
 public abstract class LlmEventSource
 {
+    /// <summary>Raised for every ChainStart event of this object's runs.</summary>
     public event EventHandler<ChainStartEvent>? ChainStart;
+    /// <summary>Raised for every ChainEnd event of this object's runs.</summary>
     public event EventHandler<ChainEndEvent>? ChainEnd;
+    /// <summary>Raised for every ChainError event of this object's runs.</summary>
     public event EventHandler<ChainErrorEvent>? ChainError;
+    /// <summary>Raised for every ChatModelStart event of this object's runs.</summary>
     public event EventHandler<ChatModelStartEvent>? ChatModelStart;
+    /// <summary>Raised for every LlmNewToken event of this object's runs.</summary>
     public event EventHandler<LlmNewTokenEvent>? LlmNewToken;
+    /// <summary>Raised for every LlmEnd event of this object's runs.</summary>
     public event EventHandler<LlmEndEvent>? LlmEnd;
+    /// <summary>Raised for every LlmError event of this object's runs.</summary>
     public event EventHandler<LlmErrorEvent>? LlmError;
+    /// <summary>Raised for every Text event of this object's runs.</summary>
     public event EventHandler<TextEvent>? Text;
+    /// <summary>Raised for every Retry event of this object's runs.</summary>
     public event EventHandler<RetryEvent>? Retry;
+    /// <summary>Raised for every AgentAction event of this object's runs.</summary>
     public event EventHandler<AgentActionEvent>? AgentAction;
+    /// <summary>Raised for every ToolStart event of this object's runs.</summary>
     public event EventHandler<ToolStartEvent>? ToolStart;
+    /// <summary>Raised for every ToolEnd event of this object's runs.</summary>
     public event EventHandler<ToolEndEvent>? ToolEnd;
+    /// <summary>Raised for every ToolError event of this object's runs.</summary>
     public event EventHandler<ToolErrorEvent>? ToolError;
+    /// <summary>Raised for every AgentFinish event of this object's runs.</summary>
     public event EventHandler<AgentFinishEvent>? AgentFinish;
     /// <summary>Every event, whatever its name.</summary>
     public event EventHandler<LlmEvent>? CallbackEvent;

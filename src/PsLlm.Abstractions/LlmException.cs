@@ -6,6 +6,7 @@ namespace PsLlm;
 /// </summary>
 public class LlmException : Exception
 {
+    /// <summary>A failure of <paramref name="kind"/> with the stable id <paramref name="errorId"/>; <paramref name="message"/> must hold no secret.</summary>
     public LlmException(LlmErrorKind kind, string errorId, string message, Exception? inner = null)
         : base(message, inner)
     {
@@ -13,6 +14,7 @@ public class LlmException : Exception
         ErrorId = errorId;
     }
 
+    /// <summary>What kind of failure it is; decides the ErrorRecord's category.</summary>
     public LlmErrorKind Kind { get; }
     /// <summary>A stable identifier, used as the FullyQualifiedErrorId's first part (e.g. LlmRateLimited).</summary>
     public string ErrorId { get; }

@@ -7,6 +7,7 @@ namespace PsLlm;
 /// </summary>
 public abstract class LlmTool
 {
+    /// <summary>A tool with the name, description and JSON schema the model sees.</summary>
     protected LlmTool(string name, string description, string parametersSchema, bool strict, bool requireApproval)
     {
         Name = name;
@@ -18,6 +19,7 @@ public abstract class LlmTool
 
     /// <summary>The function name the model sees (letters, digits, _ and -; at most 64).</summary>
     public string Name { get; }
+    /// <summary>What the tool does, for the model.</summary>
     public string Description { get; }
     /// <summary>The JSON schema of the arguments object, as JSON text.</summary>
     public string ParametersSchema { get; }
@@ -42,5 +44,6 @@ public abstract class LlmTool
     {
     }
 
+    /// <summary>The tool's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 }

@@ -3,8 +3,11 @@ namespace PsLlm;
 /// <summary>Token counts reported by the server for one response.</summary>
 public sealed class TokenUsage
 {
+    /// <summary>Tokens of the messages sent (the prompt).</summary>
     public int InputTokens { get; init; }
+    /// <summary>Tokens of the answer, reasoning included.</summary>
     public int OutputTokens { get; init; }
+    /// <summary>Input and output tokens together.</summary>
     public int TotalTokens { get; init; }
     /// <summary>Hidden reasoning tokens (o-series models), included in <see cref="OutputTokens"/>.</summary>
     public int ReasoningTokens { get; init; }
@@ -26,5 +29,6 @@ public sealed class TokenUsage
         };
     }
 
+    /// <summary>"N in / N out".</summary>
     public override string ToString() => $"{InputTokens} in / {OutputTokens} out";
 }

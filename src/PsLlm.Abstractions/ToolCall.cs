@@ -3,6 +3,7 @@ namespace PsLlm;
 /// <summary>A tool call the model asked for: its id, the tool's name and the JSON arguments.</summary>
 public sealed class ToolCall
 {
+    /// <summary>A call of tool <paramref name="name"/> with <paramref name="arguments"/> (JSON text) and the model's <paramref name="id"/> for it.</summary>
     public ToolCall(string id, string name, string arguments)
     {
         Id = id;
@@ -10,7 +11,9 @@ public sealed class ToolCall
         Arguments = arguments;
     }
 
+    /// <summary>The model's id for the call; the tool's result answers it.</summary>
     public string Id { get; }
+    /// <summary>The tool asked for.</summary>
     public string Name { get; }
     /// <summary>The arguments as JSON text, as the model wrote them.</summary>
     public string Arguments { get; }
@@ -24,5 +27,6 @@ public sealed class ToolCall
     /// <summary>An empty set of provider fields.</summary>
     public static IReadOnlyDictionary<string, string> NoFields { get; } = new Dictionary<string, string>();
 
+    /// <summary>"name(arguments)".</summary>
     public override string ToString() => $"{Name}({Arguments})";
 }

@@ -27,7 +27,18 @@ internal sealed class ChatRequest
         }
 
         PromptChars = promptChars;
+        if (body["response_format"] is JsonObject format && format["type"] is JsonValue kind && kind.GetValueKind() == JsonValueKind.String)
+        {
+            JsonMode = kind.GetValue<string>() is "json_object" or "json_schema";
+            ResponseSchema = format["json_schema"]?["schema"];
+        }
     }
+
+    /// <summary>The request asked for JSON (json_object or json_schema).</summary>
+    public bool JsonMode { get; }
+
+    /// <summary>The schema of a json_schema request; null otherwise.</summary>
+    public JsonNode? ResponseSchema { get; }
 
     public string? Model { get; }
 

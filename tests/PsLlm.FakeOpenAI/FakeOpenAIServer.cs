@@ -8,7 +8,8 @@ namespace PsLlm.FakeOpenAI;
 /// <summary>
 /// An OpenAI-compatible chat-completions server on 127.0.0.1 for tests. Each request to
 /// <c>/v1/chat/completions</c> is answered by, in order: the next scripted <see cref="FakeReply"/>,
-/// a matching recording, or an echo of the last user message.
+/// a matching recording, or an echo of the last user message (JSON fitting the schema when the
+/// request asked for JSON).
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
@@ -192,8 +193,21 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
-        reply ??= new FakeReply { Text = "Echo: " + chat.LastUserText, Model = "" };
+        reply ??= new FakeReply { Text = DefaultAnswer(chat), Model = "" };
         await new ChatCompletionWriter(context, reply, chat, sequence).WriteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer when nothing is scripted or recorded: an echo of the last user message, as JSON
+    /// when the request asked for JSON (fitting its schema, if it gave one).
+    /// </summary>
+    private static string DefaultAnswer(ChatRequest chat)
+    {
+        var echo = "Echo: " + chat.LastUserText;
+        if (!chat.JsonMode) return echo;
+        return chat.ResponseSchema is { } schema
+            ? SchemaSample.For(schema, echo)?.ToJsonString() ?? "null"
+            : new JsonObject { ["answer"] = echo }.ToJsonString();
     }
 
     /// <summary>Dequeues the next scripted reply (null when none is queued). Returns false when that reply

@@ -60,6 +60,7 @@ public abstract class LlmEvent : EventArgs
     /// <summary>A one-line description for tables and logs; never contains secrets.</summary>
     public abstract string Summary { get; }
 
+    /// <summary>The event's name and its <see cref="Summary"/>, e.g. "LlmEnd stop 12 in / 5 out".</summary>
     public override string ToString() => $"{EventName} {Summary}";
 
     /// <summary>Shortens text for summaries so a table row stays one line.</summary>

@@ -3,6 +3,7 @@ namespace PsLlm;
 /// <summary>A streamed piece of the answer arrived.</summary>
 public sealed class LlmNewTokenEvent : LlmEvent
 {
+    /// <inheritdoc/>
     public override LlmEventName Kind => LlmEventName.LlmNewToken;
     /// <summary>The token text (for a coalesced engine event, several tokens joined).</summary>
     public string Token { get; init; } = string.Empty;
@@ -17,6 +18,8 @@ public sealed class LlmNewTokenEvent : LlmEvent
     public ChatTokenKind TokenKind { get; init; }
     /// <summary>The token as written to the pipeline by -Stream.</summary>
     public ChatToken Chunk { get; init; } = null!;
+    /// <inheritdoc/>
     public override void DispatchTo(CallbackHandler handler) => handler.OnLlmNewToken(this);
+    /// <inheritdoc/>
     public override string Summary => TokenKind == ChatTokenKind.Reasoning ? $"#{Index} (reasoning) {Clip(Token)}" : $"#{Index} {Clip(Token)}";
 }

@@ -3,10 +3,16 @@ namespace PsLlm;
 /// <summary>A tool run started.</summary>
 public sealed class ToolStartEvent : LlmEvent
 {
+    /// <inheritdoc/>
     public override LlmEventName Kind => LlmEventName.ToolStart;
+    /// <summary>The tool's name, as the model called it.</summary>
     public string ToolName { get; init; } = string.Empty;
+    /// <summary>The arguments as the model wrote them (JSON text).</summary>
     public string Arguments { get; init; } = string.Empty;
+    /// <summary>The model's id for this call.</summary>
     public string ToolCallId { get; init; } = string.Empty;
+    /// <inheritdoc/>
     public override void DispatchTo(CallbackHandler handler) => handler.OnToolStart(this);
+    /// <inheritdoc/>
     public override string Summary => $"{ToolName}({Clip(Arguments, 40)})";
 }

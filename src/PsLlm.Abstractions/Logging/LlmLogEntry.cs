@@ -9,6 +9,7 @@ namespace PsLlm;
 /// </summary>
 public sealed record LlmLogEntry
 {
+    /// <summary>The run's id, as its events carry it.</summary>
     public Guid RunId { get; init; }
     /// <summary>The run this one was nested in; null for a root run.</summary>
     public Guid? ParentRunId { get; init; }
@@ -22,6 +23,7 @@ public sealed record LlmLogEntry
     public DateTimeOffset StartTime { get; init; }
     /// <summary>When the run ended (UTC).</summary>
     public DateTimeOffset? EndTime { get; init; }
+    /// <summary>How long the run took; null for a run that never ended (the process exited).</summary>
     public TimeSpan? Duration { get; init; }
     /// <summary>Model runs that streamed: time from sending the request to the first token.</summary>
     public TimeSpan? TimeToFirstToken { get; init; }
@@ -37,6 +39,7 @@ public sealed record LlmLogEntry
     public IReadOnlyList<ChatMessage> Messages { get; init; } = Array.Empty<ChatMessage>();
     /// <summary>The answer text, the chain's output or the tool's output (what arrived, for a failed run).</summary>
     public string? Response { get; init; }
+    /// <summary>Model runs: stop, length, tool_calls, content_filter, ….</summary>
     public string? FinishReason { get; init; }
     /// <summary>Token counts; for a chat's chain run, the sum over its model calls. Null when none were reported.</summary>
     public TokenUsage? Usage { get; init; }
@@ -48,6 +51,7 @@ public sealed record LlmLogEntry
     public string? ToolCallId { get; init; }
     /// <summary>Chain inputs or a model run's invocation parameters, as text.</summary>
     public IReadOnlyDictionary<string, string?> Inputs { get; init; } = new Dictionary<string, string?>();
+    /// <summary>The run's tags, inherited from its parents.</summary>
     public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
     /// <summary>Metadata values as text.</summary>
     public IReadOnlyDictionary<string, string?> Metadata { get; init; } = new Dictionary<string, string?>();
@@ -64,5 +68,6 @@ public sealed record LlmLogEntry
     /// <summary>Depth in the run tree for Get-LlmLog -Run (0 = root); 0 otherwise.</summary>
     public int Depth { get; init; }
 
+    /// <summary>Kind, name and status, e.g. "Llm gpt-4o-mini Ok".</summary>
     public override string ToString() => $"{Kind} {Name} {Status}";
 }

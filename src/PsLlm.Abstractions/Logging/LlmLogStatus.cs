@@ -6,7 +6,9 @@ namespace PsLlm;
 /// </summary>
 public sealed class LlmLogStatus
 {
+    /// <summary>The database file.</summary>
     public string Path { get; init; } = string.Empty;
+    /// <summary>True while this session logs to it.</summary>
     public bool Enabled { get; init; }
     /// <summary>Runs written to the database.</summary>
     public long Written { get; init; }
@@ -19,5 +21,6 @@ public sealed class LlmLogStatus
     /// <summary>The database's schema version.</summary>
     public int SchemaVersion { get; init; }
 
+    /// <summary>The path, whether logging is on, and the counts.</summary>
     public override string ToString() => $"{Path} ({(Enabled ? "enabled" : "disabled")}, {Written} written, {Dropped} dropped, {Failed} failed)";
 }

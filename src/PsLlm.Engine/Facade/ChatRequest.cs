@@ -7,6 +7,7 @@ public sealed class ChatRequest
     public string Prompt { get; init; } = string.Empty;
     /// <summary>The prompt as several text parts; when set it is sent instead of <see cref="Prompt"/>.</summary>
     public IReadOnlyList<string>? PromptParts { get; init; }
+    /// <summary>A system message sent before the history and the prompt.</summary>
     public string? System { get; init; }
     /// <summary>The system message as several text parts; when set it is sent instead of <see cref="System"/>.</summary>
     public IReadOnlyList<string>? SystemParts { get; init; }
@@ -14,10 +15,15 @@ public sealed class ChatRequest
     public IReadOnlyList<ChatMessage> History { get; init; } = Array.Empty<ChatMessage>();
     /// <summary>Overrides the client's model.</summary>
     public string? Model { get; init; }
+    /// <summary>Sampling temperature, 0 to 2; null for the server's default.</summary>
     public double? Temperature { get; init; }
+    /// <summary>Nucleus sampling, 0 to 1; null for the server's default.</summary>
     public double? TopP { get; init; }
+    /// <summary>The most tokens the answer may have (max_completion_tokens); null for no limit.</summary>
     public int? MaxTokens { get; init; }
+    /// <summary>Up to four sequences at which the model stops.</summary>
     public IReadOnlyList<string> Stop { get; init; } = Array.Empty<string>();
+    /// <summary>Asks for repeatable sampling; null for none.</summary>
     public long? Seed { get; init; }
     /// <summary>Reasoning models only: minimal, low, medium or high.</summary>
     public string? ReasoningEffort { get; init; }
@@ -25,7 +31,9 @@ public sealed class ChatRequest
     public ResponseFormatSpec? ResponseFormat { get; init; }
     /// <summary>Stream the answer (LlmNewToken events) rather than wait for it whole.</summary>
     public bool Stream { get; init; }
+    /// <summary>Tags of the run, inherited by every run under it.</summary>
     public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
+    /// <summary>Metadata of the run, inherited by every run under it.</summary>
     public IReadOnlyDictionary<string, object?> Metadata { get; init; } = new Dictionary<string, object?>();
     /// <summary>Request-level handlers: this run and every run under it.</summary>
     public IReadOnlyList<CallbackHandler> Callbacks { get; init; } = Array.Empty<CallbackHandler>();
@@ -41,16 +49,16 @@ public sealed class ChatRequest
     public string ChainName { get; init; } = "Invoke-LlmChat";
 
     /// <summary>The new user message as sent (one string, or text parts).</summary>
-    public ChatMessage BuildPrompt() =>
+    internal ChatMessage BuildPrompt() =>
         PromptParts is { Count: > 0 } ? new ChatMessage("user", PromptParts) : new ChatMessage("user", Prompt);
 
     /// <summary>The request's own system message, or null (a session's may apply instead).</summary>
-    public ChatMessage? BuildSystem() =>
+    internal ChatMessage? BuildSystem() =>
         SystemParts is { Count: > 0 } ? new ChatMessage("system", SystemParts)
         : string.IsNullOrEmpty(System) ? null : new ChatMessage("system", System);
 
     /// <summary>The parameters as LangChain reports them in on_chat_model_start (no credentials).</summary>
-    public IReadOnlyDictionary<string, object?> InvocationParameters(string model)
+    internal IReadOnlyDictionary<string, object?> InvocationParameters(string model)
     {
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model, ["stream"] = Stream };
         if (Temperature is { } t) parameters["temperature"] = t;
@@ -64,7 +72,7 @@ public sealed class ChatRequest
     }
 
     /// <summary>The messages sent without a session, in order: system, history, prompt.</summary>
-    public IReadOnlyList<ChatMessage> BuildMessages()
+    internal IReadOnlyList<ChatMessage> BuildMessages()
     {
         var messages = new List<ChatMessage>(History.Count + 2);
         if (BuildSystem() is { } system) messages.Add(system);

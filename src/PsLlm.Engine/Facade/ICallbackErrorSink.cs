@@ -6,5 +6,6 @@ namespace PsLlm.Engine;
 /// </summary>
 public interface ICallbackErrorSink
 {
+    /// <summary>A handler named <paramref name="handlerName"/> threw <paramref name="failure"/> while handling <paramref name="e"/>; the run goes on.</summary>
     void Report(string handlerName, LlmEvent e, Exception failure);
 }

@@ -1,7 +1,7 @@
 namespace PsLlm.Engine;
 
 /// <summary>
-/// Where <see cref="ConsoleHandler"/> writes: the PowerShell host in the module, a string buffer in
+/// Where <see cref="BuiltInHandlers.Console"/> writes: the PowerShell host in the module, a string buffer in
 /// tests. Keeps the engine free of PowerShell; the sink decides whether colours can be shown.
 /// </summary>
 public interface IConsoleSink

@@ -7,5 +7,6 @@ namespace PsLlm.Engine;
 /// </summary>
 public interface IRunPump
 {
+    /// <summary>Runs what the host has queued; called on the run's thread, only between events.</summary>
     void Pump();
 }

@@ -31,7 +31,9 @@ public sealed class TokenCoalescer
         _releaseAtLineEnd = releaseAtLineEnd;
     }
 
+    /// <summary>The longest a batch waits, and the least time between two batches.</summary>
     public TimeSpan MaxAge { get; }
+    /// <summary>A batch this long is released at once.</summary>
     public int MaxChars { get; }
 
     /// <summary>Adds a token; returns a coalesced event when a batch is due, otherwise null.</summary>

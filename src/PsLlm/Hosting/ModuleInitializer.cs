@@ -13,12 +13,14 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private static int _subscribed;
 
+    /// <summary>Import-Module: from now on PsLlm.Engine resolves into its own load context.</summary>
     public void OnImport()
     {
         if (Interlocked.Exchange(ref _subscribed, 1) == 0)
             AssemblyLoadContext.Default.Resolving += ResolveEngine;
     }
 
+    /// <summary>Remove-Module: stops resolving PsLlm.Engine (what is loaded stays loaded).</summary>
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         if (Interlocked.Exchange(ref _subscribed, 0) == 1)
