@@ -136,3 +136,57 @@ Describe 'Register-LlmCallback, Get-LlmCallback, Unregister-LlmCallback' {
         $script:count | Should -Be 1
     }
 }
+
+Describe 'What handler authors can and cannot do' {
+    BeforeAll { . $PSScriptRoot/NamedCounter.ps1 }
+    AfterEach { Remove-AllLlmCallbacks }
+
+    It 'a PowerShell class names its handler, and registrations and warnings use that name' {
+        $counter = [NamedCounter]::new()
+        $counter.Name | Should -Be 'Counter of ends'
+        (Register-LlmCallback -Handler $counter).Name | Should -Be 'Counter of ends'
+        $null = Invoke-LlmChat 'x' -Client (New-TestClient)
+        $counter.Ends | Should -Be 1
+        $counter.Name = $null
+        $counter.Name | Should -Be 'NamedCounter'
+    }
+
+    It 'builds stamped events to test a handler, without a chat' {
+        $run = [guid]::NewGuid()
+        $parent = [guid]::NewGuid()
+        $built = [PsLlm.LlmEndEvent]@{ RunId = $run; ParentRunId = $parent; Tags = [string[]]('unit'); Response = [PsLlm.ChatResponse]@{ Text = 'hi'; FinishReason = 'stop' } }
+        $built.RunId | Should -Be $run
+        $built.ParentRunId | Should -Be $parent
+        $built.Tags | Should -Be 'unit'
+
+        $blank = [PsLlm.LlmEndEvent]@{ Response = [PsLlm.ChatResponse]@{ Text = 'hi' } }
+        $stamped = $blank.WithRun($run, $parent, 'unit', @{ case = 1 })
+        $stamped | Should -BeOfType PsLlm.LlmEndEvent
+        $stamped.RunId, $stamped.ParentRunId | Should -Be $run, $parent
+        $stamped.Tags | Should -Be 'unit'
+        $stamped.Metadata.case | Should -Be 1
+        $stamped.Response.Text | Should -Be 'hi'
+        $blank.RunId | Should -Be ([guid]::Empty) -Because 'the event it was copied from is not changed'
+
+        $counter = [NamedCounter]::new()
+        $counter.Handle($stamped)
+        $counter.Ends | Should -Be 1
+        $counter.LastRunId | Should -Be $run
+    }
+
+    It 'a raised event carries the run''s identity, not what its builder gave it' {
+        $counter = [NamedCounter]::new()
+        $response = Invoke-LlmChat 'x' -Client (New-TestClient) -Callback $counter
+        $counter.LastRunId | Should -Be $response.RunId
+    }
+
+    It 'cannot raise a client''s events or make a client the default by setting IsDefault' {
+        $client = New-TestClient
+        $event = [PsLlm.TextEvent]@{ Text = 'forged' }
+        { $client.RaiseEvent($event) } | Should -Throw -ErrorId 'MethodNotFound'
+        { $client.IsDefault = $true } | Should -Throw -ErrorId 'PropertyAssignmentException'
+        $client.IsDefault | Should -BeFalse
+        [PsLlm.LlmEventSource].GetMethod('RaiseEvent') | Should -BeNullOrEmpty
+        [PsLlm.LlmClient].GetProperty('IsDefault').SetMethod.IsPublic | Should -BeFalse
+    }
+}

@@ -43,6 +43,26 @@ public abstract class LlmEvent : EventArgs
     /// <summary>When the event was raised (UTC); when it was built, for an event not raised yet.</summary>
     public DateTimeOffset Timestamp { get => _timestamp; init => _timestamp = value; }
 
+    /// <summary>
+    /// A copy of this event stamped with a run's identity, as a run stamps the events it raises:
+    /// for testing a handler without a chat, e.g.
+    /// <c>([PsLlm.LlmEndEvent]@{ Response = $response }).WithRun($runId, $parentId, 'nightly', @{ user = 'ada' })</c>.
+    /// The copy's timestamp is now; the event itself is not changed.
+    /// </summary>
+    /// <param name="runId">The run the event belongs to.</param>
+    /// <param name="parentRunId">The run that started it; null for a root run.</param>
+    /// <param name="tags">Tags of the run; none when null.</param>
+    /// <param name="metadata">Metadata of the run (a hashtable will do); none when null.</param>
+    public LlmEvent WithRun(Guid runId, Guid? parentRunId = null, string[]? tags = null, System.Collections.IDictionary? metadata = null)
+    {
+        var copy = (LlmEvent)MemberwiseClone();
+        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        if (metadata is not null)
+            foreach (System.Collections.DictionaryEntry entry in metadata) values[entry.Key.ToString() ?? string.Empty] = entry.Value;
+        copy.Stamp(runId, parentRunId, tags ?? Array.Empty<string>(), values, DateTimeOffset.UtcNow);
+        return copy;
+    }
+
     /// <summary>Stamps the run identity on an event as it is raised (the run, not the caller, owns it).</summary>
     /// <remarks>Tests give a fixed <paramref name="timestamp"/>; runs keep the time the event was made.</remarks>
     internal void Stamp(Guid runId, Guid? parentRunId, IReadOnlyList<string> tags, IReadOnlyDictionary<string, object?> metadata, DateTimeOffset? timestamp = null)
