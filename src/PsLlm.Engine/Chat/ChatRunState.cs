@@ -17,6 +17,13 @@ internal sealed class ChatRunState
     public string ResponseId { get; set; } = string.Empty;
     public string Model { get; set; } = string.Empty;
     public string FinishReason { get; set; } = string.Empty;
+
+    /// <summary>The server's response id and model, as far as it said them (an empty one keeps what was known).</summary>
+    public void Identify(string responseId, string model)
+    {
+        if (responseId.Length > 0) ResponseId = responseId;
+        if (model.Length > 0) Model = model;
+    }
     public TokenUsage? Usage { get; set; }
     public IReadOnlyList<ToolCall> ToolCalls { get; set; } = Array.Empty<ToolCall>();
     /// <summary>Fields the server attached to the assistant message, sent back with it.</summary>

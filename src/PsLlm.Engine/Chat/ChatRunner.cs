@@ -232,8 +232,7 @@ internal sealed class ChatRunner
                 RaiseToken(llm, state, token.Text, token.Kind, token.Elapsed);
                 break;
             case ResponseInfoItem info:
-                if (info.ResponseId.Length > 0) state.ResponseId = info.ResponseId;
-                if (info.Model.Length > 0) state.Model = info.Model;
+                state.Identify(info.ResponseId, info.Model);
                 break;
             case RefusalItem refusal:
                 state.AddRefusal(refusal.Text);
@@ -259,8 +258,7 @@ internal sealed class ChatRunner
                 if (done.Refusal is { Length: > 0 }) state.AddRefusal(done.Refusal);
                 state.FinishReason = done.FinishReason;
                 state.Usage = done.Usage;
-                if (done.ResponseId.Length > 0) state.ResponseId = done.ResponseId;
-                if (done.Model.Length > 0) state.Model = done.Model;
+                state.Identify(done.ResponseId, done.Model);
                 break;
             case RetryItem retry:
                 llm.Raise(new RetryEvent

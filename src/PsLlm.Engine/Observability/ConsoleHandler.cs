@@ -41,30 +41,43 @@ internal sealed class ConsoleHandler : CallbackHandler
 
     public override void Handle(LlmEvent e)
     {
-        lock (_gate) base.Handle(e);
+        lock (_gate)
+        {
+            switch (e)
+            {
+                case LlmNewTokenEvent token:
+                    WriteToken(token);
+                    break;
+                case LlmEndEvent end:
+                    EndLine();
+                    if (ShowUsage) Line(Usage(end.Response), ConsoleColor.DarkGray);
+                    break;
+                default:
+                    // A model run that failed mid-answer ends its line even when no header follows.
+                    if (e is LlmErrorEvent) EndLine();
+                    if (Header(e) is { } header) Line(header.Text, header.Color);
+                    break;
+            }
+        }
     }
 
-    public override void OnChainStart(ChainStartEvent e)
+    /// <summary>The line an event gets, when the options ask for it; null for none.</summary>
+    private (string Text, ConsoleColor Color)? Header(LlmEvent e) => e switch
     {
-        if (ShowRunHeaders) Line($"> Entering chain {e.Name}", ConsoleColor.Cyan);
-    }
+        ChainStartEvent x when ShowRunHeaders => ($"> Entering chain {x.Name}", ConsoleColor.Cyan),
+        ChainEndEvent x when ShowRunHeaders => ($"> Finished chain {x.Name} in {Seconds(x.Duration)}", ConsoleColor.Cyan),
+        ChainErrorEvent x when ShowRunHeaders => ($"> Chain {x.Name} failed: {x.Error.Message}", ConsoleColor.Red),
+        ChatModelStartEvent x when ShowRunHeaders => ($"> Chat model {x.Model} ({x.Messages.Count} message{(x.Messages.Count == 1 ? "" : "s")})", ConsoleColor.DarkCyan),
+        LlmErrorEvent x when ShowRunHeaders => ($"> Chat model failed: {x.Error.Message}", ConsoleColor.Red),
+        RetryEvent x when ShowRunHeaders => ($"> Retry {x.Attempt} in {Seconds(x.Delay)}: {x.Reason}", ConsoleColor.DarkYellow),
+        AgentActionEvent x when ShowToolCalls => ($"> Tool call {x.ToolName}({Clip(x.Arguments)})", ConsoleColor.Yellow),
+        ToolEndEvent x when ShowToolCalls => ($"> Tool {x.ToolName} returned in {Seconds(x.Duration)}: {Clip(x.Output)}", ConsoleColor.DarkYellow),
+        ToolErrorEvent x when ShowToolCalls => ($"> Tool {x.ToolName} failed: {Clip(x.Error.Message)}", ConsoleColor.Red),
+        AgentFinishEvent x when ShowToolCalls => ($"> Answer after {x.Rounds} rounds", ConsoleColor.Yellow),
+        _ => null,
+    };
 
-    public override void OnChainEnd(ChainEndEvent e)
-    {
-        if (ShowRunHeaders) Line($"> Finished chain {e.Name} in {Seconds(e.Duration)}", ConsoleColor.Cyan);
-    }
-
-    public override void OnChainError(ChainErrorEvent e)
-    {
-        if (ShowRunHeaders) Line($"> Chain {e.Name} failed: {e.Error.Message}", ConsoleColor.Red);
-    }
-
-    public override void OnChatModelStart(ChatModelStartEvent e)
-    {
-        if (ShowRunHeaders) Line($"> Chat model {e.Model} ({e.Messages.Count} message{(e.Messages.Count == 1 ? "" : "s")})", ConsoleColor.DarkCyan);
-    }
-
-    public override void OnLlmNewToken(LlmNewTokenEvent e)
+    private void WriteToken(LlmNewTokenEvent e)
     {
         if (!ShowTokens || e.Token.Length == 0) return;
         var reasoning = e.TokenKind == ChatTokenKind.Reasoning;
@@ -75,46 +88,12 @@ internal sealed class ConsoleHandler : CallbackHandler
         _midLine = !e.Token.EndsWith('\n');
     }
 
-    public override void OnLlmEnd(LlmEndEvent e)
+    private static string Usage(ChatResponse r)
     {
-        EndLine();
-        if (!ShowUsage) return;
-        var r = e.Response;
         var usage = r.Usage is { } u ? $"{u.InputTokens} in / {u.OutputTokens} out" : "no usage reported";
         var first = r.TimeToFirstToken is { } t ? $", first token {Seconds(t)}" : string.Empty;
         var reason = string.IsNullOrEmpty(r.FinishReason) ? string.Empty : $", {r.FinishReason}";
-        Line($"[{r.Model}: {usage}{reason}, {Seconds(r.Duration)}{first}]", ConsoleColor.DarkGray);
-    }
-
-    public override void OnLlmError(LlmErrorEvent e)
-    {
-        EndLine();
-        if (ShowRunHeaders) Line($"> Chat model failed: {e.Error.Message}", ConsoleColor.Red);
-    }
-
-    public override void OnRetry(RetryEvent e)
-    {
-        if (ShowRunHeaders) Line($"> Retry {e.Attempt} in {Seconds(e.Delay)}: {e.Reason}", ConsoleColor.DarkYellow);
-    }
-
-    public override void OnAgentAction(AgentActionEvent e)
-    {
-        if (ShowToolCalls) Line($"> Tool call {e.ToolName}({Clip(e.Arguments)})", ConsoleColor.Yellow);
-    }
-
-    public override void OnToolEnd(ToolEndEvent e)
-    {
-        if (ShowToolCalls) Line($"> Tool {e.ToolName} returned in {Seconds(e.Duration)}: {Clip(e.Output)}", ConsoleColor.DarkYellow);
-    }
-
-    public override void OnToolError(ToolErrorEvent e)
-    {
-        if (ShowToolCalls) Line($"> Tool {e.ToolName} failed: {Clip(e.Error.Message)}", ConsoleColor.Red);
-    }
-
-    public override void OnAgentFinish(AgentFinishEvent e)
-    {
-        if (ShowToolCalls) Line($"> Answer after {e.Rounds} rounds", ConsoleColor.Yellow);
+        return $"[{r.Model}: {usage}{reason}, {Seconds(r.Duration)}{first}]";
     }
 
     /// <summary>A line of its own: ends a streamed answer first, so headers never run into tokens.</summary>

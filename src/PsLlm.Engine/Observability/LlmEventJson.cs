@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -174,14 +175,21 @@ internal static class LlmEventJson
         w.WriteEndArray();
     }
 
-    public static void WriteUsage(Utf8JsonWriter w, string name, TokenUsage? usage)
+    /// <summary>Starts the object <paramref name="name"/>; when there is no <paramref name="value"/>, writes null instead and says so.</summary>
+    private static bool StartObject(Utf8JsonWriter w, string name, [NotNullWhen(true)] object? value)
     {
-        if (usage is null)
+        if (value is null)
         {
             w.WriteNull(name);
-            return;
+            return false;
         }
         w.WriteStartObject(name);
+        return true;
+    }
+
+    public static void WriteUsage(Utf8JsonWriter w, string name, TokenUsage? usage)
+    {
+        if (!StartObject(w, name, usage)) return;
         w.WriteNumber("inputTokens", usage.InputTokens);
         w.WriteNumber("outputTokens", usage.OutputTokens);
         w.WriteNumber("totalTokens", usage.TotalTokens);
@@ -193,12 +201,7 @@ internal static class LlmEventJson
     /// <summary>The response without the messages it answered (those are on ChatModelStart of the same run).</summary>
     public static void WriteResponse(Utf8JsonWriter w, string name, ChatResponse? response, bool excludeContent)
     {
-        if (response is null)
-        {
-            w.WriteNull(name);
-            return;
-        }
-        w.WriteStartObject(name);
+        if (!StartObject(w, name, response)) return;
         WriteText(w, "text", response.Text, excludeContent);
         if (response.Reasoning is { } reasoning) WriteText(w, "reasoning", reasoning, excludeContent);
         if (response.Refusal is { } refusal) WriteText(w, "refusal", refusal, excludeContent);
@@ -221,12 +224,7 @@ internal static class LlmEventJson
     /// <summary>Type and message; for an <see cref="LlmException"/> also its id, kind, status and server code.</summary>
     public static void WriteError(Utf8JsonWriter w, string name, Exception? error)
     {
-        if (error is null)
-        {
-            w.WriteNull(name);
-            return;
-        }
-        w.WriteStartObject(name);
+        if (!StartObject(w, name, error)) return;
         w.WriteString("type", error.GetType().FullName);
         w.WriteString("message", KeyShapes.Redact(error.Message));
         if (error is LlmException llm)

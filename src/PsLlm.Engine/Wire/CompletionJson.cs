@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -62,10 +64,8 @@ internal static class CompletionJson
     {
         string? flatObject = null, flatMessage = null, flatCode = null, flatType = null;
         TokenUsage? groqUsage = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             switch (name)
             {
                 case "id": into.Id = Text(ref reader); break;
@@ -111,10 +111,8 @@ internal static class CompletionJson
     private static void ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, CompletionChunk into)
     {
         string? camelFinish = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             switch (name)
             {
                 case "delta": ReadMessage(ref reader, source, into); break;
@@ -141,10 +139,8 @@ internal static class CompletionJson
         }
         StringBuilder? reasoning = null;
         string? reasoningDetails = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             switch (name)
             {
                 case "content": ReadContent(ref reader, into, ref reasoning); break;
@@ -200,10 +196,8 @@ internal static class CompletionJson
     private static (string? Type, string? Text, string? Thinking) ReadPart(ref Utf8JsonReader reader)
     {
         string? type = null, text = null, thinking = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             switch (name)
             {
                 case "type": type = Text(ref reader); break;
@@ -231,10 +225,8 @@ internal static class CompletionJson
                 reader.Skip();
                 continue;
             }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (NextProperty(ref reader, out var name))
             {
-                var name = reader.GetString()!;
-                reader.Read();
                 if (name is "text" or "summary" && reader.TokenType == JsonTokenType.String) (text ??= new StringBuilder()).Append(reader.GetString());
                 else reader.Skip();
             }
@@ -258,10 +250,8 @@ internal static class CompletionJson
                 reader.Skip();
                 continue;
             }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (NextProperty(ref reader, out var name))
             {
-                var name = reader.GetString()!;
-                reader.Read();
                 if (name == property && reader.TokenType == JsonTokenType.String) (text ??= new StringBuilder()).Append(reader.GetString());
                 else reader.Skip();
             }
@@ -284,10 +274,8 @@ internal static class CompletionJson
                 continue;
             }
             var call = new ToolCallDelta();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (NextProperty(ref reader, out var name))
             {
-                var name = reader.GetString()!;
-                reader.Read();
                 switch (name)
                 {
                     case "index": call.Index = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var i) ? i : null; break;
@@ -311,10 +299,8 @@ internal static class CompletionJson
             reader.Skip();
             return;
         }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             switch (name)
             {
                 case "name": call.Name = Text(ref reader); break;
@@ -333,10 +319,8 @@ internal static class CompletionJson
             return null;
         }
         TokenUsage? usage = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             if (name == "usage") usage = ReadUsage(ref reader);
             else reader.Skip();
         }
@@ -352,10 +336,8 @@ internal static class CompletionJson
         }
         long input = 0, output = 0, total = 0, reasoning = 0, cached = 0;
         long? cacheHit = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             switch (name)
             {
                 case "prompt_tokens": input = Number(ref reader); break;
@@ -378,6 +360,23 @@ internal static class CompletionJson
         };
     }
 
+    /// <summary>
+    /// Moves to the next property of the object being read: its name in <paramref name="name"/>,
+    /// the reader on its value. False at the end of the object.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NextProperty(ref Utf8JsonReader reader, [NotNullWhen(true)] out string? name)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        {
+            name = null;
+            return false;
+        }
+        name = reader.GetString()!;
+        reader.Read();
+        return true;
+    }
+
     private static long Detail(ref Utf8JsonReader reader, string property)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -386,10 +385,8 @@ internal static class CompletionJson
             return 0;
         }
         long value = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString()!;
-            reader.Read();
             if (name == property) value = Number(ref reader);
             else reader.Skip();
         }
@@ -404,10 +401,8 @@ internal static class CompletionJson
                 return new ServerError(reader.GetString() ?? string.Empty, null, null, null);
             case JsonTokenType.StartObject:
                 string? message = null, code = null, type = null, status = null;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (NextProperty(ref reader, out var name))
                 {
-                    var name = reader.GetString()!;
-                    reader.Read();
                     switch (name)
                     {
                         case "message": message = Text(ref reader); break;

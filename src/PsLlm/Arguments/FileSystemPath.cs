@@ -31,4 +31,8 @@ internal static class FileSystemPath
             throw new LlmException(LlmErrorKind.InvalidInput, errorId, $"'{path}' is not a file system path ({provider.Name}); {whatItIs}.") { ParameterName = "Path" };
         return resolved;
     }
+
+    /// <summary>A log file's -Path (SQLite or JSONL) as a file system path; null when none was given.</summary>
+    public static string? ResolveLog(PSCmdlet cmdlet, string? path) =>
+        path is null ? null : Resolve(cmdlet, path, "LlmLogPathInvalid", "the log is a file");
 }

@@ -99,7 +99,7 @@ public sealed class EnableLlmLogCommand : PSCmdlet
         string? path = null;
         try
         {
-            path = Path is null ? LlmLog.DefaultPath : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            path = FileSystemPath.ResolveLog(this, Path) ?? LlmLog.DefaultPath;
             if (log.IsWritingTo(path) && state.Registrations.Any(r => ReferenceEquals(r.Handler, log.Writer)))
             {
                 WriteVerbose($"Already logging to {log.Status!.Path}.");

@@ -163,7 +163,7 @@ public sealed class GetLlmLogCommand : PSCmdlet
     {
         try
         {
-            _path = Path is null ? null : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            _path = FileSystemPath.ResolveLog(this, Path);
         }
         catch (LlmException error)
         {

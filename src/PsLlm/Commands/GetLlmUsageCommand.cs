@@ -104,7 +104,7 @@ public sealed class GetLlmUsageCommand : PSCmdlet
         string? path = null;
         try
         {
-            path = Path is null ? null : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            path = FileSystemPath.ResolveLog(this, Path);
             var query = new UsageQuery
             {
                 GroupBy = GroupBy,

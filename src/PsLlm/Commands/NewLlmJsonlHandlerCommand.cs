@@ -108,7 +108,7 @@ public sealed class NewLlmJsonlHandlerCommand : PSCmdlet
     {
         try
         {
-            var path = FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            var path = FileSystemPath.ResolveLog(this, Path)!;
             WriteObject(BuiltInHandlers.Jsonl(path, EventName.Length == 0 ? null : EventName, ExcludeContent));
         }
         catch (LlmException error)

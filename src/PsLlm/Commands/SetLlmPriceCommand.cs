@@ -102,7 +102,7 @@ public sealed class SetLlmPriceCommand : PSCmdlet
         try
         {
             LlmLog.CheckPrice(price);
-            var path = Path is null ? null : FileSystemPath.Resolve(this, Path, "LlmLogPathInvalid", "the log is a file");
+            var path = FileSystemPath.ResolveLog(this, Path);
             if (!ShouldProcess($"{Model} in {log.PathFor(path)}", "Set price")) return;
             WriteObject(log.SetPrice(path, price, WriteWarning));
         }

@@ -34,18 +34,7 @@ internal static class LlmLogReader
             where.Add($"r.id IN ({List(command, "$run", query.RunIds.Select(id => id.ToString("D")))})");
         if (query.Models.Count > 0)
             where.Add(ModelFilter(command, query.Models));
-        if (query.Tags.Count > 0)
-            where.Add($"EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag IN ({List(command, "$tag", query.Tags)}))");
-        if (query.Since is { } since)
-        {
-            where.Add("r.started_at >= $since");
-            command.Parameters.AddWithValue("$since", LogTime.Write(since));
-        }
-        if (query.Until is { } until)
-        {
-            where.Add("r.started_at < $until");
-            command.Parameters.AddWithValue("$until", LogTime.Write(until));
-        }
+        AddTagAndTimeFilters(command, where, query.Tags, query.Since, query.Until);
         // A run a consumer stopped (Select-Object -First) ended as asked: not an error.
         if (query.ErrorsOnly) where.Add("r.status NOT IN ('ok', 'stopped')");
 
@@ -108,6 +97,26 @@ internal static class LlmLogReader
             """;
         command.Parameters.AddWithValue("$id", id);
         return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>
+    /// The filters Get-LlmLog and Get-LlmUsage share: a run carrying any of <paramref name="tags"/>
+    /// (none: any run), started at or after <paramref name="since"/> and before <paramref name="until"/>.
+    /// </summary>
+    internal static void AddTagAndTimeFilters(SqliteCommand command, List<string> where, IReadOnlyList<string> tags, DateTimeOffset? since, DateTimeOffset? until)
+    {
+        if (tags.Count > 0)
+            where.Add($"EXISTS (SELECT 1 FROM run_tags tag_filter WHERE tag_filter.run_id = r.id AND tag_filter.tag IN ({List(command, "$tag", tags)}))");
+        if (since is { } from)
+        {
+            where.Add("r.started_at >= $since");
+            command.Parameters.AddWithValue("$since", LogTime.Write(from));
+        }
+        if (until is { } to)
+        {
+            where.Add("r.started_at < $until");
+            command.Parameters.AddWithValue("$until", LogTime.Write(to));
+        }
     }
 
     /// <summary>SQL matching model names or patterns (* and ?) against the asked-for and answering model, case-insensitively.</summary>

@@ -22,25 +22,7 @@ internal static class LlmUsageReader
         using var command = connection.CreateCommand();
         var where = new List<string> { "r.kind = 'llm'" };
         if (query.Models.Count > 0) where.Add(LlmLogReader.ModelFilter(command, query.Models));
-        if (query.Tags.Count > 0)
-        {
-            var names = query.Tags.Select((tag, i) =>
-            {
-                command.Parameters.AddWithValue($"$tag{i}", tag);
-                return $"$tag{i}";
-            });
-            where.Add($"EXISTS (SELECT 1 FROM run_tags f WHERE f.run_id = r.id AND f.tag IN ({string.Join(", ", names)}))");
-        }
-        if (query.Since is { } since)
-        {
-            where.Add("r.started_at >= $since");
-            command.Parameters.AddWithValue("$since", LogTime.Write(since));
-        }
-        if (query.Until is { } until)
-        {
-            where.Add("r.started_at < $until");
-            command.Parameters.AddWithValue("$until", LogTime.Write(until));
-        }
+        LlmLogReader.AddTagAndTimeFilters(command, where, query.Tags, query.Since, query.Until);
 
         var sql = new StringBuilder("""
             SELECT coalesce(r.model, r.response_model, '') AS model, coalesce(r.response_model, '') AS response_model,
