@@ -35,12 +35,19 @@ internal static class ModuleLayout
                     throw new FileNotFoundException($"The built module is missing ({path}). Build it first: ./build.ps1 (or set PSLLM_TEST_MODULE).", path);
                 return context.LoadFromAssemblyPath(path);
             case "PsLlm.Engine":
-                // Test code that names an engine type gets the same copy PsLlm.dll uses.
-                return PsLlm.Hosting.EngineLoadContext.Instance.LoadFromAssemblyName(name);
+                return LoadEngine(name);
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// Test code that names an engine type gets the same copy PsLlm.dll uses. A method of its own:
+    /// compiling <see cref="Resolve"/> must not need PsLlm.dll, which only Resolve can load (the
+    /// first test to touch a module type would otherwise recurse until the stack overflows).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Assembly LoadEngine(AssemblyName name) => PsLlm.Hosting.EngineLoadContext.Instance.LoadFromAssemblyName(name);
 
     private static string FindRoot()
     {
