@@ -110,7 +110,7 @@ public sealed class EnableLlmLogCommand : PSCmdlet
                 var previous = log.Writer;
                 var writer = log.Start(path, WriteWarning);
                 if (previous is not null) state.RemoveHandler(previous);
-                state.Add(id => new CallbackRegistration(id, writer.Name, AllEvents, writer, client: null, raiseError: false, action: null));
+                state.Add(id => new CallbackRegistration { Id = id, Name = writer.Name, EventName = AllEvents, Handler = writer });
                 WriteVerbose($"Logging chats to {log.Status!.Path} (schema version {log.Status.SchemaVersion}).");
             }
         }

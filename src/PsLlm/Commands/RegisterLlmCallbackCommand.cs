@@ -230,7 +230,16 @@ public sealed class RegisterLlmCallbackCommand : PSCmdlet
         {
             var name = Name ?? (ParameterSetName == ActionSet ? $"Callback{id}" : Handler.Name);
             var filter = new EventFilterHandler(inner, names, name, RaiseError || (Handler?.RaiseError ?? false));
-            return new CallbackRegistration(id, name, shownNames, filter, Client, filter.RaiseError, ParameterSetName == ActionSet ? Action : Handler);
+            return new CallbackRegistration
+            {
+                Id = id,
+                Name = name,
+                EventName = shownNames,
+                Handler = filter,
+                Client = Client,
+                RaiseError = filter.RaiseError,
+                Action = ParameterSetName == ActionSet ? Action : Handler,
+            };
         });
         WriteObject(registration);
     }
