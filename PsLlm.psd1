@@ -15,6 +15,7 @@
     TypesToProcess       = @('PsLlm.types.ps1xml')
     CmdletsToExport      = @(
         'New-LlmClient'
+        'Get-LlmModel'
         'New-LlmTool'
         'Invoke-LlmChat'
         'Register-LlmCallback'

@@ -84,6 +84,28 @@ public sealed class LlmClient : LlmEventSource
     /// </summary>
     public bool IsDefault { get; internal set; }
 
+    /// <summary>
+    /// The proxy its requests go through (New-LlmClient -Proxy). Null: the system's proxy, which
+    /// .NET takes from HTTPS_PROXY, HTTP_PROXY and NO_PROXY (on Windows also the system settings),
+    /// unless <see cref="NoProxy"/>. Never carries credentials: those are kept apart and not shown.
+    /// </summary>
+    public Uri? Proxy
+    {
+        get => _proxy;
+        init => _proxy = value is null || string.IsNullOrEmpty(value.UserInfo) ? value : new UriBuilder(value) { UserName = string.Empty, Password = string.Empty }.Uri;
+    }
+
+    /// <summary>True when requests go straight to the server, past any proxy the system names.</summary>
+    public bool NoProxy { get; init; }
+
+    /// <summary>Whether the proxy gets credentials (New-LlmClient -ProxyCredential); they are never shown.</summary>
+    public bool HasProxyCredential => ProxyCredential is not null;
+
+    /// <summary>The proxy's credentials, for the engine's transport only.</summary>
+    internal System.Net.NetworkCredential? ProxyCredential { get; init; }
+
+    private readonly Uri? _proxy;
+
     internal SecureString? ApiKey { get; }
     internal IReadOnlyDictionary<string, string> Headers => _headers;
 

@@ -50,6 +50,38 @@ internal sealed class AdminApi(FakeOpenAIServer server)
                 await context.Response.WriteJsonAsync(200, list, cancellationToken);
                 return;
 
+            case "/_admin/models" when HttpMethods.IsPost(method):
+                // {"status": 200, "body": <what /v1/models answers>, "delayMs": 0}
+                var answer = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("Body is null.");
+                server.ModelsAnswer = new ModelsAnswer(
+                    (int?)answer["status"] ?? 200,
+                    answer["body"]?.DeepClone() ?? new JsonObject(),
+                    (int?)answer["delayMs"] ?? 0);
+                context.Response.StatusCode = 204;
+                return;
+
+            case "/_admin/proxy":
+                // POST {"user": "…", "password": "…"} requires those credentials (none: any request passes).
+                var proxy = server.Proxy();
+                if (HttpMethods.IsPost(method))
+                {
+                    var settings = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)?.AsObject() ?? new JsonObject();
+                    proxy.RequireCredentials((string?)settings["user"], (string?)settings["password"]);
+                }
+                await context.Response.WriteJsonAsync(200, new JsonObject
+                {
+                    ["uri"] = proxy.Uri.ToString(),
+                    ["host"] = FakeOpenAIServer.ProxiedHost,
+                    ["requests"] = new JsonArray(proxy.Requests.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["method"] = r.Method,
+                        ["target"] = r.Target,
+                        ["hadCredentials"] = r.HadCredentials,
+                        ["admitted"] = r.Admitted,
+                    }).ToArray()),
+                }, cancellationToken);
+                return;
+
             case "/_admin/reset" when HttpMethods.IsPost(method):
                 server.Reset();
                 context.Response.StatusCode = 204;

@@ -71,7 +71,13 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets queued replies and received requests.</summary>
+    /// <summary>
+    /// What <c>GET /v1/models</c> answers: OpenAI's list with the one model "fake-model" unless a
+    /// test sets the status, the body (any server's shape) and a delay.
+    /// </summary>
+    public ModelsAnswer ModelsAnswer { get; set; } = ModelsAnswer.Default;
+
+    /// <summary>Forgets queued replies and received requests, and answers the models list as by default.</summary>
     public void Reset()
     {
         lock (_gate)
@@ -79,7 +85,28 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             _replies.Clear();
             _requests.Clear();
         }
+        ModelsAnswer = ModelsAnswer.Default;
+        _proxy?.Reset();
     }
+
+    /// <summary>
+    /// A proxy in front of this server, started on first use: requests for <paramref name="host"/>
+    /// through it reach this server (see <see cref="LoopbackProxy"/>).
+    /// </summary>
+    public LoopbackProxy Proxy(string host = ProxiedHost)
+    {
+        lock (_gate)
+        {
+            _proxy ??= LoopbackProxy.Start();
+            _proxy.Route(host, Port);
+            return _proxy;
+        }
+    }
+
+    /// <summary>The host name tests give the server when they reach it through <see cref="Proxy"/>.</summary>
+    public const string ProxiedHost = "fake-openai.test";
+
+    private LoopbackProxy? _proxy;
 
     public async ValueTask DisposeAsync()
     {
@@ -88,6 +115,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
+        if (_proxy is not null) await _proxy.DisposeAsync();
         // Cancelling first ends delayed streams at once instead of waiting out the shutdown timeout.
         await _stopping.CancelAsync();
         try
@@ -129,12 +157,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             }
             else if (path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(request.Method))
             {
-                var models = new JsonObject
-                {
-                    ["object"] = "list",
-                    ["data"] = new JsonArray(new JsonObject { ["id"] = "fake-model", ["object"] = "model", ["owned_by"] = "psllm" }),
-                };
-                await context.Response.WriteJsonAsync(200, models, cancellationToken);
+                var models = ModelsAnswer;
+                if (models.DelayMs > 0) await Task.Delay(models.DelayMs, cancellationToken);
+                await context.Response.WriteJsonAsync(models.Status, models.Body.DeepClone(), cancellationToken);
             }
             else
             {

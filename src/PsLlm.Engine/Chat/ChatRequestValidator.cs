@@ -31,6 +31,12 @@ internal static class ChatRequestValidator
         if (string.IsNullOrWhiteSpace(request.Model ?? client.Model))
             throw Invalid("LlmModelMissing", "Model", "No model given. Use -Model, New-LlmClient -Model or the PSLLM_MODEL environment variable.");
         ValidateTools(request);
+        ValidateClient(client);
+    }
+
+    /// <summary>The client can reach its server: a valid endpoint, and a key where one is needed.</summary>
+    public static void ValidateClient(LlmClient client)
+    {
         EndpointRules.EnsureValid(client.Endpoint);
         if (!client.HasApiKey && EndpointRules.RequiresApiKey(client.Endpoint))
             throw new LlmException(

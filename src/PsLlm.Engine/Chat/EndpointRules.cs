@@ -25,6 +25,21 @@ internal static partial class EndpointRules
     }
 
     /// <summary>
+    /// A proxy as users give it: an absolute http, https or socks URL without credentials in it
+    /// (they go to -ProxyCredential, which is kept out of sight).
+    /// </summary>
+    public static Uri CheckProxy(Uri proxy)
+    {
+        if (!proxy.IsAbsoluteUri || proxy.Scheme is not ("http" or "https" or "socks4" or "socks4a" or "socks5") || string.IsNullOrEmpty(proxy.Host))
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidProxy",
+                $"'{Redact(proxy.OriginalString)}' is not a proxy URL. Give one such as http://proxy.example.com:8080.") { ParameterName = "Proxy" };
+        if (!string.IsNullOrEmpty(proxy.UserInfo))
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidProxy",
+                "The proxy URL must not carry a user name or password; give them with -ProxyCredential.") { ParameterName = "Proxy" };
+        return proxy;
+    }
+
+    /// <summary>
     /// OpenAI's and Azure's hosted services always need a key; a server on this machine or any
     /// other OpenAI-compatible host (Ollama, LM Studio, vLLM, llama.cpp) may not.
     /// </summary>

@@ -47,6 +47,13 @@ public static class ChatEngine
         return ChainRunner.Run(chain.Name, chain.Inputs, scope, errors, body);
     }
 
+    /// <summary>
+    /// The models the client's server offers (<c>GET {endpoint}/models</c>), as it lists them.
+    /// A server without a models list fails with LlmModelListUnavailable.
+    /// </summary>
+    public static IReadOnlyList<LlmModel> ListModels(LlmClient client, CancellationToken cancellationToken) =>
+        Models.ModelList.Get(client, cancellationToken);
+
     /// <summary>Every event name a handler can ask for, in the order runs raise them.</summary>
     public static IReadOnlyList<string> EventNames => EventNameParser.ValidNames;
 
@@ -58,6 +65,9 @@ public static class ChatEngine
 
     /// <summary>A server's base URL as given by a user; anything but an absolute http(s) URL without credentials throws LlmInvalidEndpoint.</summary>
     public static Uri ParseEndpoint(string endpoint) => EndpointRules.Parse(endpoint);
+
+    /// <summary>A proxy URL as given by a user; anything but an absolute http(s) or socks URL without credentials throws LlmInvalidProxy.</summary>
+    public static Uri CheckProxy(Uri proxy) => EndpointRules.CheckProxy(proxy);
 
     /// <summary>The endpoint as events and logs show it: scheme, host, port and path, no query and no credentials.</summary>
     public static string ShowEndpoint(Uri endpoint) => EndpointRules.Display(endpoint);

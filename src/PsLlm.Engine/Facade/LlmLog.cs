@@ -83,6 +83,12 @@ public sealed class LlmLog
         return Open(path, warn).Usage(query);
     }
 
+    /// <summary>
+    /// The models of the model calls in the log, the most recently used first (Tab on -Model when
+    /// the server cannot say); none when there is no database yet.
+    /// </summary>
+    public IReadOnlyList<string> ModelNames(string? path) => new LlmLogStore(PathFor(path)).ModelNames();
+
     /// <summary>Throws LlmPriceNegative (InvalidInput) for a price below zero: checked before anything is asked or stored.</summary>
     public static void CheckPrice(LlmPrice price)
     {

@@ -32,15 +32,35 @@ internal sealed class LlmConnection
             UserAgentApplicationId = "PsLlm",
         };
         if (client.Timeout is { } timeout) options.NetworkTimeout = timeout;
+        if (Transport(client) is { } transport) options.Transport = transport;
         options.AddPolicy(new RequestHeaderPolicy(client.Headers, key is not null, isAzure ? key : null), PipelinePosition.BeforeTransport);
         // The SDK insists on a credential; without a key the header policy strips it again.
         // The model travels in each body PsLlm writes; the ChatClient's own model is never sent.
         Chat = new OpenAIClient(new ApiKeyCredential(key ?? "no-key"), options).GetChatClient("unused");
-        Redactor = new SecretRedactor(client.Headers.Values.Append(key));
+        Redactor = new SecretRedactor(client.Headers.Values.Append(key).Append(client.ProxyCredential?.Password));
         StreamIdleTimeout = client.Timeout ?? SdkDefaultTimeout;
     }
 
     public SecretRedactor Redactor { get; }
+
+    /// <summary>
+    /// An HTTP transport of the client's own when it names a proxy, no proxy, or proxy credentials;
+    /// otherwise null, and the SDK's shared one applies, with the proxy .NET takes from the
+    /// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+    /// </summary>
+    private static HttpClientPipelineTransport? Transport(LlmClient client)
+    {
+        if (client.Proxy is null && !client.NoProxy && client.ProxyCredential is null) return null;
+        var handler = new SocketsHttpHandler { UseProxy = !client.NoProxy };
+        if (client.NoProxy) return Over(handler);
+        if (client.Proxy is { } proxy) handler.Proxy = new WebProxy(proxy) { Credentials = client.ProxyCredential };
+        else handler.DefaultProxyCredentials = client.ProxyCredential;
+        return Over(handler);
+    }
+
+    // The SDK's pipeline times each try (NetworkTimeout) and streams reads; HttpClient must not cut them.
+    private static HttpClientPipelineTransport Over(SocketsHttpHandler handler) =>
+        new(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
 
     /// <summary>Sends chat-completions bodies through the SDK's pipeline (protocol method).</summary>
     public ChatClient Chat { get; }

@@ -21,6 +21,11 @@ internal static class LlmErrorMapper
             return FromStatus(http, model, partialText, redactor);
 
         var afterText = partialText.Length > 0 ? $" after {partialText.Length} characters of the answer" : string.Empty;
+        // An https server behind a proxy: the tunnel (CONNECT) is refused before any request reaches the server.
+        if (Find<HttpRequestException>(error) is { StatusCode: System.Net.HttpStatusCode.ProxyAuthenticationRequired })
+            return new LlmException(LlmErrorKind.Authentication, "LlmProxyAuthenticationRequired",
+                "The proxy rejected the connection (HTTP 407): it needs credentials.", error)
+            { StatusCode = 407, PartialText = partialText, RecommendedAction = "Give New-LlmClient -ProxyCredential, or check the ones given." };
         if (IsTimeout(error))
             return new LlmException(LlmErrorKind.Timeout, "LlmTimeout",
                 $"The server did not answer in time{afterText}{(Find<TimeoutException>(error) is { } timeout && !timeout.Message.StartsWith("The operation", StringComparison.Ordinal) ? ": " + timeout.Message : ".")}", error)
@@ -65,6 +70,7 @@ internal static class LlmErrorMapper
         var (kind, id, what, remedy) = status switch
         {
             401 => (LlmErrorKind.Authentication, "LlmAuthenticationFailed", "The server rejected the credentials", "Check the API key (OPENAI_API_KEY or New-LlmClient -ApiKey)."),
+            407 => (LlmErrorKind.Authentication, "LlmProxyAuthenticationRequired", "The proxy rejected the request: it needs credentials", "Give New-LlmClient -ProxyCredential, or check the ones given."),
             403 => (LlmErrorKind.PermissionDenied, "LlmPermissionDenied", "The key may not use this model or endpoint", "Check the key's project, organization and permissions."),
             404 => (LlmErrorKind.NotFound, "LlmModelNotFound", $"The model '{model}' or the endpoint was not found", "Check -Model and -Endpoint (Ollama: ollama pull <model>)."),
             429 => (LlmErrorKind.RateLimited, "LlmRateLimited", "The server is rate limiting requests", retryAfter is { } wait

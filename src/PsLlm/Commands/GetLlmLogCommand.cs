@@ -111,6 +111,7 @@ public sealed class GetLlmLogCommand : PSCmdlet
     [Parameter(ParameterSetName = QuerySet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string[]? Model { get; set; }
 
     /// <summary>Returns runs carrying any of these tags (tags are inherited by every run of a chat).</summary>

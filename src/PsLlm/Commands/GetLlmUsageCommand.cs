@@ -81,6 +81,7 @@ public sealed class GetLlmUsageCommand : PSCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string[]? Model { get; set; }
 
     /// <summary>Counts only calls carrying any of these tags.</summary>

@@ -216,13 +216,17 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
         var arguments = InputObject is null ? Array.Empty<object>() : new[] { InputObject };
         var warnings = new WarningErrorSink(this);
         Collection<PSObject> output;
-        try
+        // The chain's own events (a console handler's headers) show as host text of this command.
+        using (HostWriter.Through(this))
         {
-            output = ChatEngine.RunChain(chain, warnings, () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
-        }
-        finally
-        {
-            warnings.Flush();
+            try
+            {
+                output = ChatEngine.RunChain(chain, warnings, () => ScriptBlock.Create(RunWithErrors).Invoke(ScriptBlock, arguments));
+            }
+            finally
+            {
+                warnings.Flush();
+            }
         }
         foreach (var item in output)
         {

@@ -443,6 +443,8 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     private const string StreamSet = "Stream";
     private const string EventsSet = "AsEvents";
     private ChatInvocation? _host;
+    // -Model on the command line; otherwise Model was bound from the piped object, if at all.
+    private bool _modelGiven;
 
     /// <summary>
     /// <para>
@@ -477,17 +479,20 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     /// <summary>
     /// <para>
     /// The model for this chat, overriding the client's model. For Azure OpenAI, the deployment name. An unknown model
-    /// usually fails with the error id LlmModelNotFound (HTTP 404).
+    /// usually fails with the error id LlmModelNotFound (HTTP 404). Tab completes the models of the client's endpoint
+    /// (Get-LlmModel).
     /// </para>
     /// <para>
-    /// It is not bound from piped objects: a piped ChatResponse carries the model name the server reported (a dated
-    /// snapshot, or the model behind an Azure OpenAI deployment), which must not redirect the next chat. Give -Model
-    /// explicitly to change the model.
+    /// Piped objects with a Model property choose the model for their chat, such as a column of an Import-Csv row.
+    /// A piped ChatResponse does not: its Model is the name the server reported (a dated snapshot, or the model behind
+    /// an Azure OpenAI deployment), which must not redirect the next chat; its session's model applies. A -Model given
+    /// on the command line applies to every piped object.
     /// </para>
     /// </summary>
     /// <value>The session's Model, else the client's Model</value>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>
@@ -616,6 +621,15 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     public ChatSession? Session { get; set; }
 
     /// <summary>
+    /// A response to follow up, usually piped: $r | Invoke-LlmChat 'Why?'. Its session, if it has one, continues
+    /// (-Session binds it by property name); its Model, the name the server reported, does not choose the model of
+    /// the next chat, while the Model of any other piped object does.
+    /// </summary>
+    /// <value>None</value>
+    [Parameter(ValueFromPipeline = true)]
+    public ChatResponse? Response { get; set; }
+
+    /// <summary>
     /// <para>
     /// The tools the model may call, made with New-LlmTool. Only these can run. Each call is checked against the tool's
     /// schema and run on the pipeline thread, its output goes back to the model, and the model is called again until it
@@ -706,7 +720,11 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     public SwitchParameter AsObject { get; set; }
 
     /// <summary>One invocation (its pump, warnings and Ctrl+C token) serves every chat of the pipeline.</summary>
-    protected override void BeginProcessing() => _host = new ChatInvocation(this);
+    protected override void BeginProcessing()
+    {
+        _host = new ChatInvocation(this);
+        _modelGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Model));
+    }
 
     /// <summary>One chat per input object.</summary>
     protected override void ProcessRecord()
@@ -716,7 +734,7 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
             Prompt = Prompt,
             System = System,
             Client = Client,
-            Model = Model,
+            Model = Response is not null && !_modelGiven ? null : Model,
             Temperature = Bound(nameof(Temperature)) ? Temperature : null,
             TopP = Bound(nameof(TopP)) ? TopP : null,
             MaxTokens = Bound(nameof(MaxTokens)) ? MaxTokens : null,

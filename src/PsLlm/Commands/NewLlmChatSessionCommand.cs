@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsLlm.Arguments;
 
 namespace PsLlm.Commands;
 
@@ -131,6 +132,7 @@ public sealed class NewLlmChatSessionCommand : PSCmdlet
     /// <value>None (the client's model)</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>

@@ -168,6 +168,7 @@ public sealed class NewLlmClientCommand : PSCmdlet
     /// <value>$env:PSLLM_MODEL, else gpt-4o-mini</value>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>An OpenAI organization ID, sent as the OpenAI-Organization header. Other servers ignore it.</summary>
@@ -247,6 +248,37 @@ public sealed class NewLlmClientCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Default { get; set; }
 
+    /// <summary>
+    /// <para>
+    /// A proxy for every request of this client, as for Invoke-RestMethod -Proxy: http://proxy.example.com:8080 (https
+    /// and socks5 proxies work too). An https endpoint is reached through a tunnel (CONNECT), an http one by sending the
+    /// request to the proxy.
+    /// </para>
+    /// <para>
+    /// Without it the client uses the proxy the environment names: HTTPS_PROXY for https endpoints, HTTP_PROXY for
+    /// http ones, skipping the hosts in NO_PROXY (on Windows, else the system's proxy settings). A URL with a user name
+    /// or password is rejected (LlmInvalidProxy): give those with -ProxyCredential.
+    /// </para>
+    /// </summary>
+    /// <value>The environment's proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)</value>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>
+    /// The user name and password the proxy asks for (HTTP 407), for -Proxy or the environment's proxy. They are kept
+    /// like the API key: never shown, logged or put in error messages; HasProxyCredential says whether there are any.
+    /// A proxy that still refuses fails the chat with LlmProxyAuthenticationRequired.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Send requests straight to the server, past any proxy the environment or the system names.</summary>
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
     /// <summary>A client per input object; -Default makes the last one the default.</summary>
     protected override void ProcessRecord()
     {
@@ -255,6 +287,9 @@ public sealed class NewLlmClientCommand : PSCmdlet
             var environmentUrl = Environment.GetEnvironmentVariable(ClientResolver.BaseUrlVariable);
             var endpoint = ChatEngine.ParseEndpoint(Endpoint
                 ?? (string.IsNullOrWhiteSpace(environmentUrl) ? LlmClient.OpenAIEndpoint.ToString() : environmentUrl));
+            if (NoProxy && (Proxy is not null || ProxyCredential is not null))
+                throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidProxy",
+                    "-NoProxy sends requests past every proxy; give it without -Proxy and -ProxyCredential.") { ParameterName = "NoProxy" };
             var client = new LlmClient(
                 endpoint,
                 ApiKey ?? ClientResolver.EnvironmentKeyFor(endpoint),
@@ -265,7 +300,12 @@ public sealed class NewLlmClientCommand : PSCmdlet
                 MaxRetries,
                 HeaderArgument.ToHeaders(Header),
                 CallbackArgument.ToHandlers(Callback),
-                TimeSpan.FromSeconds(MaxRetryDelay));
+                TimeSpan.FromSeconds(MaxRetryDelay))
+            {
+                Proxy = Proxy is null ? null : ChatEngine.CheckProxy(Proxy),
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                NoProxy = NoProxy,
+            };
             if (Default)
             {
                 var state = ModuleState.Current;

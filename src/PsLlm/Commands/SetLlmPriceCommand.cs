@@ -63,6 +63,7 @@ public sealed class SetLlmPriceCommand : PSCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string Model { get; set; } = string.Empty;
 
     /// <summary>The price of one million input tokens.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsLlm.Arguments;
 using PsLlm.Interactive;
 using PsLlm.Invocation;
 
@@ -136,6 +137,7 @@ public sealed class StartLlmChatCommand : PSCmdlet, IDisposable
     /// <value>The session's model, else the client's</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>

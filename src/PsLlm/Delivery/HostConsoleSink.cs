@@ -5,38 +5,15 @@ using PsLlm.Engine;
 namespace PsLlm.Delivery;
 
 /// <summary>
-/// Writes the console handler's text to the PowerShell host (Host.UI), like Write-Host does, so it
-/// shows live in the console, in the ISE/VS Code terminals and in remote sessions, and never
-/// enters the pipeline. Colours are used only where they can be shown.
+/// Writes the console handler's text for the person at the console as Write-Host does (see
+/// <see cref="HostWriter"/>): live on screen, never in the pipeline, and captured by
+/// <c>6&gt;&amp;1</c>, -InformationVariable and Start-Transcript.
 /// </summary>
-internal sealed class HostConsoleSink : IConsoleSink
+internal sealed class HostConsoleSink(PSHostUserInterface ui) : IConsoleSink
 {
-    private readonly PSHostUserInterface _ui;
-    private bool _colorFailed;
+    private readonly HostWriter _writer = new(ui);
 
-    public HostConsoleSink(PSHostUserInterface ui) => _ui = ui;
-
-    public void Write(string text, ConsoleColor? color = null)
-    {
-        if (color is { } foreground && !_colorFailed)
-        {
-            try
-            {
-                // A host without a raw UI (a job's, a custom host's) cannot colour: plain text from now on.
-                if (_ui.RawUI is { } raw)
-                {
-                    _ui.Write(foreground, raw.BackgroundColor, text);
-                    return;
-                }
-                _colorFailed = true;
-            }
-            catch (Exception e) when (e is NotImplementedException or NotSupportedException or HostException or ArgumentException)
-            {
-                _colorFailed = true;
-            }
-        }
-        _ui.Write(text);
-    }
+    public void Write(string text, ConsoleColor? color = null) => _writer.Write(text, color);
 
     /// <summary>
     /// False when colours would end up as escape codes in a file or pipe (output redirected), or the

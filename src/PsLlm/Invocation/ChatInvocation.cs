@@ -35,6 +35,7 @@ internal sealed class ChatInvocation : IDisposable
     public ChatResponse? Run(ChatParameters p)
     {
         IEnumerable<CallbackHandler> runHandlers = Array.Empty<CallbackHandler>();
+        using var hostText = HostWriter.Through(_cmdlet);
         try
         {
             var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);

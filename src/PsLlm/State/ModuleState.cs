@@ -25,6 +25,9 @@ internal sealed class ModuleState
     public LlmClient? EnvironmentClient { get; set; }
     public string? EnvironmentFingerprint { get; set; }
 
+    /// <summary>The models of the endpoints asked so far (Get-LlmModel, Tab on -Model).</summary>
+    public ModelCatalog Models { get; } = new();
+
     /// <summary>The session's SQLite log (Enable-LlmLog); while enabled, its writer is one of <see cref="Registrations"/>.</summary>
     public LlmLog Log { get; } = new();
 

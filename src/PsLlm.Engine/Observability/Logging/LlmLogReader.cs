@@ -99,6 +99,17 @@ internal static class LlmLogReader
         return command.ExecuteScalar() as string;
     }
 
+    /// <summary>The models of the logged model calls, the most recently used first.</summary>
+    public static IReadOnlyList<string> ModelNames(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT model FROM runs WHERE kind = 'llm' AND model IS NOT NULL AND model <> '' GROUP BY model ORDER BY max(started_at) DESC LIMIT 500";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
+    }
+
     /// <summary>
     /// The filters Get-LlmLog and Get-LlmUsage share: a run carrying any of <paramref name="tags"/>
     /// (none: any run), started at or after <paramref name="since"/> and before <paramref name="until"/>.

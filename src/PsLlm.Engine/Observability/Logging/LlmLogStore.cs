@@ -32,6 +32,10 @@ internal sealed class LlmLogStore
     public IReadOnlyList<LlmUsageSummary> Usage(UsageQuery query) =>
         Use(create: false, c => LlmUsageReader.Read(c, query, PriceStore.Table(c)));
 
+    /// <summary>The models of the logged model calls, the most recently used first; none when there is no database.</summary>
+    public IReadOnlyList<string> ModelNames() =>
+        Exists ? Use(create: false, LlmLogReader.ModelNames) : Array.Empty<string>();
+
     /// <summary>Adds or replaces a user price, creating the database when missing.</summary>
     public LlmPrice SetPrice(LlmPrice price) => Use(create: true, c => PriceStore.Set(c, price));
 
