@@ -16,6 +16,7 @@
     CmdletsToExport      = @(
         'New-LlmClient'
         'Get-LlmModel'
+        'Show-LlmMarkdown'
         'New-LlmTool'
         'Invoke-LlmChat'
         'Register-LlmCallback'
@@ -43,7 +44,12 @@
         PSData = @{
             Tags         = @('LLM', 'OpenAI', 'Ollama', 'AI', 'Chat', 'LangChain', 'Callbacks', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: chat, streaming, callbacks in four delivery paths.'
+            ReleaseNotes = @'
+0.1.0: chat with any OpenAI-compatible server (streamed, structured, with tools, sessions and attachments), Get-LlmModel,
+proxies, an interactive Start-LlmChat with Markdown answers, LangChain-style callback events delivered four ways, and
+recorders for every inference (console, JSONL, webhook, OpenTelemetry, a SQLite log with usage and cost).
+CHANGELOG.md in the module's folder lists everything; LICENSE and THIRD-PARTY-NOTICES.txt are beside it.
+'@
         }
     }
 }

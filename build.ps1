@@ -69,6 +69,8 @@ function Build-Module {
         if (-not (Test-Path (Join-Path $runtimes "$platform/native"))) { throw "The native SQLite library for $platform is missing from the engine's publish output." }
     }
     Copy-Item "$root/PsLlm.psd1", "$root/PsLlm.format.ps1xml", "$root/PsLlm.types.ps1xml" $out
+    # What users are owed with the module: its license, its dependencies' licenses and notices, and what changed.
+    Copy-Item "$root/LICENSE", "$root/THIRD-PARTY-NOTICES.txt", "$root/CHANGELOG.md" $out
     Copy-Item "$root/help/en-US" (Join-Path $out 'en-US') -Recurse
     # The cmdlet help is compiled from the cmdlets' doc comments and the cmdlets themselves, in a
     # pwsh of its own so this one does not keep the module loaded.
@@ -80,8 +82,8 @@ function Build-Module {
 function Optimize-OpenAIAssembly([string] $Deps) {
     # OpenAI.dll holds the whole OpenAI API (5.5 MB); PsLlm calls a small part of it. The .NET
     # trimmer, run on a throw-away self-contained publish (see the TrimOnlyOpenAI target), keeps
-    # what the engine reaches; the SDK is annotated as trim-safe. Only OpenAI.dll is trimmed and
-    # taken from it: every other assembly stays whole, so the trimmed SDK still implements every
+    # what the engine reaches; the SDK is annotated as trim-safe. Only OpenAI.dll and
+    # System.ClientModel.dll are trimmed and taken from it: every other assembly stays whole, so the trimmed SDK still implements every
     # interface member they declare, and no trimmer feature switch (no reflection-based JSON, …)
     # reaches code that pwsh runs with its own settings.
     $trimmed = Join-Path $root 'out/obj/trimmed'

@@ -28,6 +28,8 @@ public sealed class ChatMessage
     public IReadOnlyList<string> Parts { get; }
     /// <summary>True when the content goes out as an array of parts rather than one string.</summary>
     public bool IsMultipart { get; }
+    /// <summary>Files and images sent with a user message, after its text.</summary>
+    public IReadOnlyList<ChatAttachment> Attachments { get; init; } = Array.Empty<ChatAttachment>();
     /// <summary>For an assistant message: the tools the model asked to run.</summary>
     public IReadOnlyList<ToolCall> ToolCalls { get; init; } = Array.Empty<ToolCall>();
     /// <summary>For a tool message: the call it answers.</summary>
@@ -40,8 +42,8 @@ public sealed class ChatMessage
     /// </summary>
     public IReadOnlyDictionary<string, string> ProviderFields { get; init; } = ToolCall.NoFields;
 
-    /// <summary>"role: content", or the tool calls of an assistant message that made some.</summary>
+    /// <summary>"role: content" (with the names of its attachments), or the tool calls of an assistant message that made some.</summary>
     public override string ToString() => ToolCalls.Count > 0
         ? $"{Role}: {string.Join(", ", ToolCalls)}"
-        : $"{Role}: {Content}";
+        : Attachments.Count > 0 ? $"{Role}: {Content} [{string.Join(", ", Attachments.Select(a => a.Name))}]" : $"{Role}: {Content}";
 }

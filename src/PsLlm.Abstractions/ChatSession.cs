@@ -74,6 +74,23 @@ public sealed class ChatSession : LlmEventSource
         }
     }
 
+    /// <summary>
+    /// Forgets the last turn (from its user message on) and returns that user message, for asking
+    /// again (Start-LlmChat's /retry); null when there is no turn.
+    /// </summary>
+    public ChatMessage? RemoveLastTurn()
+    {
+        lock (_gate)
+        {
+            var start = _messages.FindLastIndex(m => m.Role == "user");
+            if (start < 0) return null;
+            var prompt = _messages[start];
+            _messages.RemoveRange(start, _messages.Count - start);
+            UpdatedAt = DateTimeOffset.UtcNow;
+            return prompt;
+        }
+    }
+
     /// <summary>Replaces the history, e.g. when importing a saved session.</summary>
     internal void Load(IEnumerable<ChatMessage> messages)
     {

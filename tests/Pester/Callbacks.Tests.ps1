@@ -189,4 +189,31 @@ Describe 'What handler authors can and cannot do' {
         [PsLlm.LlmEventSource].GetMethod('RaiseEvent') | Should -BeNullOrEmpty
         [PsLlm.LlmClient].GetProperty('IsDefault').SetMethod.IsPublic | Should -BeFalse
     }
+
+    It 'a script defines its handler class in a file dot-sourced after Import-Module, as the README says' {
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) "psllm-class-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory $folder
+        try {
+            Set-Content (Join-Path $folder 'Counter.ps1') @'
+class Counter : PsLlm.CallbackHandler {
+    [int] $Ends
+    Counter() { $this.Name = 'Counter' }
+    [void] OnLlmEnd([PsLlm.LlmEndEvent] $e) { $this.Ends++ }
+}
+'@
+            Set-Content (Join-Path $folder 'main.ps1') @'
+param($ModulePath, $Endpoint)
+Import-Module $ModulePath
+. $PSScriptRoot/Counter.ps1
+$counter = [Counter]::new()
+$null = Invoke-LlmChat 'hi' -Client (New-LlmClient -Endpoint $Endpoint -Model fake-model) -Callback $counter
+"$($counter.Name) $($counter.Ends)"
+'@
+            & $Pwsh -NoProfile -File (Join-Path $folder 'main.ps1') -ModulePath $ModulePath -Endpoint $Endpoint | Should -Be 'Counter 1'
+            $LASTEXITCODE | Should -Be 0
+        }
+        finally {
+            Remove-Item $folder -Recurse -Force
+        }
+    }
 }

@@ -23,6 +23,20 @@ Describe 'PsLlm module' {
         }
     }
 
+    It 'ships its license, the notices of every third-party file in deps/, and its changes' {
+        foreach ($file in 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'CHANGELOG.md') { Test-Path (Join-Path $ModulePath $file) | Should -BeTrue -Because "$file ships" }
+        Get-Content (Join-Path $ModulePath 'LICENSE') -Raw | Should -Match 'MIT License'
+        $notices = Get-Content (Join-Path $ModulePath 'THIRD-PARTY-NOTICES.txt') -Raw
+        $notices | Should -Match 'Apache License\s+Version 2\.0'
+        foreach ($dll in Get-ChildItem (Join-Path $ModulePath 'deps') -Filter *.dll | Where-Object Name -NotLike 'PsLlm*') {
+            $notices | Should -Match ([regex]::Escape($dll.Name)) -Because "$($dll.Name) is shipped, so its license is owed"
+        }
+        $notices | Should -Match 'e_sqlite3'
+        $data = (Import-PowerShellDataFile (Join-Path $ModulePath 'PsLlm.psd1')).PrivateData.PSData
+        $data.LicenseUri | Should -Match '^https://'
+        $data.ReleaseNotes | Should -Match 'CHANGELOG\.md'
+    }
+
     It 'uses approved verbs only' {
         $approved = (Get-Verb).Verb
         (Get-Module PsLlm).ExportedCommands.Values | ForEach-Object { $_.Verb | Should -BeIn $approved }

@@ -7,39 +7,6 @@ BeforeAll {
         ((Get-FakeRequest)[$Index].body | ConvertFrom-Json).messages
     }
 
-    # Runs Start-LlmChat in a child pwsh with stdin redirected: writes $Lines, closes stdin (the
-    # end of input), and returns what it printed and the objects it wrote (through Export-Clixml).
-    function Invoke-ChatChild([string[]] $Lines, [string] $Arguments = '', [string] $Before = '') {
-        $xml = Join-Path $TestDrive "out-$([guid]::NewGuid().ToString('N')).xml"
-        $command = @"
-`$PSStyle.OutputRendering = 'PlainText'
-Import-Module '$ModulePath'
-`$c = New-LlmClient -Endpoint '$Endpoint' -MaxRetries 0
-$Before
-Start-LlmChat -Client `$c -PassThru $Arguments | Export-Clixml -Path '$xml'
-"@
-        $info = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $command) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardInput = $true
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.WorkingDirectory = $TestDrive
-        $process = [System.Diagnostics.Process]::Start($info)
-        try {
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEndAsync()
-            foreach ($line in $Lines) { $process.StandardInput.WriteLine($line) }
-            $process.StandardInput.Close()
-            if (-not $process.WaitForExit(60000)) { $process.Kill(); throw "Start-LlmChat did not end: $($stdout.Result)" }
-            [pscustomobject]@{
-                Out      = $stdout.GetAwaiter().GetResult()
-                Err      = $stderr.GetAwaiter().GetResult()
-                ExitCode = $process.ExitCode
-                Objects  = if (Test-Path $xml) { @(Import-Clixml $xml) } else { @() }
-            }
-        }
-        finally { $process.Dispose() }
-    }
 }
 
 Describe 'New-LlmChatSession' {

@@ -50,3 +50,52 @@ function New-TestClient {
 }
 
 function Remove-AllLlmCallbacks { Get-LlmCallback | Unregister-LlmCallback -Confirm:$false }
+
+# Runs Start-LlmChat in a child pwsh with stdin redirected: writes $Lines, closes stdin (the
+# end of input), and returns what it printed and the objects it wrote (through Export-Clixml).
+function Invoke-ChatChild([string[]] $Lines, [string] $Arguments = '', [string] $Before = '', [string] $After = '') {
+    $xml = Join-Path $TestDrive "out-$([guid]::NewGuid().ToString('N')).xml"
+    $command = @"
+`$PSStyle.OutputRendering = 'PlainText'
+Import-Module '$ModulePath'
+`$c = New-LlmClient -Endpoint '$Endpoint' -MaxRetries 0
+$Before
+Start-LlmChat -Client `$c -PassThru $Arguments | Export-Clixml -Path '$xml'
+$After
+"@
+    $info = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $command) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.WorkingDirectory = $TestDrive
+    $process = [System.Diagnostics.Process]::Start($info)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        foreach ($line in $Lines) { $process.StandardInput.WriteLine($line) }
+        $process.StandardInput.Close()
+        if (-not $process.WaitForExit(60000)) { $process.Kill(); throw "Start-LlmChat did not end: $($stdout.Result)" }
+        [pscustomobject]@{
+            Out      = $stdout.GetAwaiter().GetResult()
+            Err      = $stderr.GetAwaiter().GetResult()
+            ExitCode = $process.ExitCode
+            Objects  = if (Test-Path $xml) { @(Import-Clixml $xml) } else { @() }
+        }
+    }
+    finally { $process.Dispose() }
+}
+
+# What the fake server's GET /v1/models answers: status, body (any server's shape) and a delay.
+function Set-FakeModels([int] $Status = 200, $Body, [int] $DelayMs = 0) {
+    $answer = @{ status = $Status; body = $Body; delayMs = $DelayMs } | ConvertTo-Json -Depth 10
+    $null = Invoke-RestMethod -Method Post -Uri "$AdminBase/_admin/models" -Body $answer -ContentType 'application/json'
+}
+
+# The fake server's loopback proxy (started on first use): its URI, the host name that reaches the
+# fake server through it, and the requests it saw. -User/-Password make it ask for those.
+function Get-FakeProxy([string] $User, [string] $Password) {
+    if (-not $User) { return Invoke-RestMethod -Uri "$AdminBase/_admin/proxy" }
+    $settings = @{ user = $User; password = $Password } | ConvertTo-Json
+    Invoke-RestMethod -Method Post -Uri "$AdminBase/_admin/proxy" -Body $settings -ContentType 'application/json'
+}

@@ -14,13 +14,24 @@ namespace PsLlm.Engine.Chat;
 /// </code>
 /// "content" is a list for a message sent as several text parts; "toolCalls" only on an assistant
 /// message that called tools; "toolCallId" and "name" only on a tool result; "providerFields" only
-/// where a server attached fields to send back. Without content (JSONL's -ExcludeContent), texts
-/// are replaced by their lengths: contentLength, partLengths, argumentsLength. Reading also accepts
-/// what the JSONL lines and log rows of earlier versions held ("parts", snake_case names).
+/// where a server attached fields to send back; "attachments" only on a prompt that had some:
+/// <code>
+/// "attachments": [ { "kind": "image", "name": "chart.png", "mediaType": "image/png", "length": 48213, "url": "data:image/png;base64,…" },
+///                  { "kind": "text", "name": "notes.md", "mediaType": "text/markdown", "length": 812, "text": "…" } ]
+/// </code>
+/// Session files keep an embedded image's data URI, so the conversation can go on anywhere; event
+/// lines and the log leave it out (an image URL stays). Without content (JSONL's -ExcludeContent),
+/// texts are replaced by their lengths: contentLength, partLengths, argumentsLength, textLength.
+/// Reading also accepts what the JSONL lines and log rows of earlier versions held ("parts",
+/// snake_case names).
 /// </summary>
 internal static class ChatMessageJson
 {
-    public static void Write(Utf8JsonWriter w, ChatMessage message, bool excludeContent = false)
+    /// <param name="w">Where the message goes.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="excludeContent">Texts as their lengths (JSONL's -ExcludeContent).</param>
+    /// <param name="embedImages">Keep embedded images' data URIs (session files); otherwise only their name, type and size.</param>
+    public static void Write(Utf8JsonWriter w, ChatMessage message, bool excludeContent = false, bool embedImages = false)
     {
         w.WriteStartObject();
         w.WriteString("role", message.Role);
@@ -39,6 +50,12 @@ internal static class ChatMessageJson
         else
         {
             Text(w, "content", message.Content, excludeContent);
+        }
+        if (message.Attachments.Count > 0)
+        {
+            w.WriteStartArray("attachments");
+            foreach (var attachment in message.Attachments) WriteAttachment(w, attachment, excludeContent, embedImages);
+            w.WriteEndArray();
         }
         if (message.ToolCalls.Count > 0)
         {
@@ -62,6 +79,19 @@ internal static class ChatMessageJson
             w.WriteEndArray();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteAttachment(Utf8JsonWriter w, ChatAttachment attachment, bool excludeContent, bool embedImages)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", attachment.Kind == ChatAttachmentKind.Image ? "image" : "text");
+        w.WriteString("name", attachment.Name);
+        w.WriteString("mediaType", attachment.MediaType);
+        w.WriteNumber("length", attachment.Length);
+        if (attachment.Url is { } url && (embedImages || !url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)))
+            w.WriteString("url", url);
+        if (attachment.Text is { } text) Text(w, "text", text, excludeContent);
+        w.WriteEndObject();
     }
 
     private static void WriteToolCall(Utf8JsonWriter w, ToolCall call, bool excludeContent)
@@ -104,6 +134,7 @@ internal static class ChatMessageJson
         var toolCallId = String(item, item.ContainsKey("toolCallId") ? "toolCallId" : "tool_call_id", where, invalid, required: false);
         var name = String(item, "name", where, invalid, required: false);
         var fields = Fields(item, where, invalid);
+        var attachments = ReadAttachments(item["attachments"], where, invalid);
 
         IReadOnlyList<string>? parts = item["parts"] is JsonArray listed ? Strings(listed, $"{where}.parts", invalid) : null;
         var text = string.Empty;
@@ -121,8 +152,42 @@ internal static class ChatMessageJson
                 break;
         }
         return parts is null
-            ? new ChatMessage(role, text) { ToolCalls = calls, ToolCallId = toolCallId, Name = name, ProviderFields = fields }
-            : new ChatMessage(role, parts) { ToolCalls = calls, ToolCallId = toolCallId, Name = name, ProviderFields = fields };
+            ? new ChatMessage(role, text) { ToolCalls = calls, ToolCallId = toolCallId, Name = name, ProviderFields = fields, Attachments = attachments }
+            : new ChatMessage(role, parts) { ToolCalls = calls, ToolCallId = toolCallId, Name = name, ProviderFields = fields, Attachments = attachments };
+    }
+
+    private static IReadOnlyList<ChatAttachment> ReadAttachments(JsonNode? node, string where, Func<string, Exception>? invalid)
+    {
+        switch (node)
+        {
+            case null:
+                return Array.Empty<ChatAttachment>();
+            case JsonArray items:
+                var result = new List<ChatAttachment>(items.Count);
+                for (var n = 0; n < items.Count; n++)
+                {
+                    var at = $"{where}.attachments[{n}]";
+                    if (items[n] is not JsonObject item)
+                    {
+                        if (invalid is not null) throw invalid($"{at} is not an object");
+                        continue;
+                    }
+                    var kind = String(item, "kind", at, invalid, required: true);
+                    result.Add(new ChatAttachment
+                    {
+                        Kind = kind == "image" ? ChatAttachmentKind.Image : ChatAttachmentKind.Text,
+                        Name = String(item, "name", at, invalid, required: false) ?? string.Empty,
+                        MediaType = String(item, "mediaType", at, invalid, required: false) ?? string.Empty,
+                        Length = item["length"] is JsonValue length && length.TryGetValue<long>(out var bytes) ? bytes : 0,
+                        Url = String(item, "url", at, invalid, required: false),
+                        Text = String(item, "text", at, invalid, required: false),
+                    });
+                }
+                return result;
+            default:
+                if (invalid is not null) throw invalid($"{where}.attachments is not an array");
+                return Array.Empty<ChatAttachment>();
+        }
     }
 
     private static IReadOnlyList<ToolCall> ReadToolCalls(JsonNode? node, string role, string where, Func<string, Exception>? invalid)

@@ -44,12 +44,24 @@ internal static class HistoryTrimmer
         return first == 0 ? history : turns.Skip(first).SelectMany(t => t).ToArray();
     }
 
+    /// <summary>
+    /// What an image costs, roughly: OpenAI counts a 1024×1024 image at high detail as 765 tokens
+    /// (85 for the whole plus 170 for each of four tiles); other servers are close to that or below.
+    /// </summary>
+    public const int TokensPerImage = 765;
+
     /// <summary>The approximate token count of one message (see the class remarks).</summary>
     public static int EstimateTokens(ChatMessage message)
     {
         long characters = message.Content.Length;
         foreach (var call in message.ToolCalls) characters += call.Name.Length + call.Arguments.Length;
-        return (int)Math.Min(int.MaxValue, (characters + 3) / 4 + TokensPerMessage);
+        long images = 0;
+        foreach (var attachment in message.Attachments)
+        {
+            if (attachment.Kind == ChatAttachmentKind.Text) characters += attachment.Name.Length + (attachment.Text?.Length ?? 0);
+            else images++;
+        }
+        return (int)Math.Min(int.MaxValue, (characters + 3) / 4 + images * TokensPerImage + TokensPerMessage);
     }
 
     /// <summary>The approximate token count of several messages.</summary>

@@ -5,6 +5,8 @@ public sealed class ChatRequest
 {
     /// <summary>The new user message.</summary>
     public string Prompt { get; init; } = string.Empty;
+    /// <summary>Files and images sent after the prompt's text (<see cref="ChatAttachments"/> makes them).</summary>
+    public IReadOnlyList<ChatAttachment> Attachments { get; init; } = Array.Empty<ChatAttachment>();
     /// <summary>The prompt as several text parts; when set it is sent instead of <see cref="Prompt"/>.</summary>
     public IReadOnlyList<string>? PromptParts { get; init; }
     /// <summary>A system message sent before the history and the prompt.</summary>
@@ -50,7 +52,7 @@ public sealed class ChatRequest
 
     /// <summary>The new user message as sent (one string, or text parts).</summary>
     internal ChatMessage BuildPrompt() =>
-        PromptParts is { Count: > 0 } ? new ChatMessage("user", PromptParts) : new ChatMessage("user", Prompt);
+        PromptParts is { Count: > 0 } ? new ChatMessage("user", PromptParts) { Attachments = Attachments } : new ChatMessage("user", Prompt) { Attachments = Attachments };
 
     /// <summary>The request's own system message, or null (a session's may apply instead).</summary>
     internal ChatMessage? BuildSystem() =>

@@ -32,7 +32,10 @@ namespace PsLlm.Engine;
 /// message sent as several text parts has "parts" besides its joined "content" (files written
 /// before kept the parts in "content", which is still read); a tool call or an assistant message
 /// may have "providerFields", what the server attached that must be sent back (Gemini's
-/// <c>{"extra_content": {"google": {"thought_signature": "…"}}}</c>), kept verbatim. Unknown
+/// <c>{"extra_content": {"google": {"thought_signature": "…"}}}</c>), kept verbatim. A prompt's
+/// attachments are kept with it ("attachments"): text files with their text, images by their URL,
+/// and images from local files embedded as data URIs (base64), so a file with images can be large
+/// but the conversation goes on wherever the file is imported. Unknown
 /// properties are ignored, so version 1 can gain optional fields. The session's client is not
 /// saved at all: no key, header, endpoint or other credential ever reaches the file; the importer
 /// names a client (or the default one applies). Token usage is not saved either.
@@ -132,7 +135,7 @@ public static class ChatSessionFile
             WriteNullable(json, "maxHistory", session.MaxHistory);
             WriteNullable(json, "maxTokens", session.MaxTokens);
             json.WriteStartArray("messages");
-            foreach (var message in session.Messages) ChatMessageJson.Write(json, message);
+            foreach (var message in session.Messages) ChatMessageJson.Write(json, message, embedImages: true);
             json.WriteEndArray();
             json.WriteEndObject();
         }

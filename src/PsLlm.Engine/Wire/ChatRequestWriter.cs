@@ -54,6 +54,14 @@ internal static class ChatRequestWriter
         return new BinaryData(buffer.WrittenMemory);
     }
 
+    private static void WriteTextPart(Utf8JsonWriter json, string text)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "text");
+        json.WriteString("text", text);
+        json.WriteEndObject();
+    }
+
     private static void WriteMessage(Utf8JsonWriter json, ChatMessage message)
     {
         json.WriteStartObject();
@@ -63,15 +71,28 @@ internal static class ChatRequestWriter
             json.WriteString("tool_call_id", message.ToolCallId ?? string.Empty);
             json.WriteString("content", message.Content);
         }
-        else if (message.IsMultipart)
+        else if (message.IsMultipart || message.Attachments.Count > 0)
         {
             json.WritePropertyName("content");
             json.WriteStartArray();
             foreach (var part in message.Parts)
             {
+                if (part.Length == 0 && message.Attachments.Count > 0) continue;
+                WriteTextPart(json, part);
+            }
+            foreach (var attachment in message.Attachments)
+            {
+                if (attachment.Kind == ChatAttachmentKind.Text)
+                {
+                    WriteTextPart(json, AttachmentText.Of(attachment));
+                    continue;
+                }
                 json.WriteStartObject();
-                json.WriteString("type", "text");
-                json.WriteString("text", part);
+                json.WriteString("type", "image_url");
+                json.WritePropertyName("image_url");
+                json.WriteStartObject();
+                json.WriteString("url", attachment.Url);
+                json.WriteEndObject();
                 json.WriteEndObject();
             }
             json.WriteEndArray();

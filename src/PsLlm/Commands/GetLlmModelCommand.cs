@@ -42,10 +42,10 @@ namespace PsLlm.Commands;
 /// </example>
 /// <example title="choose a model, then chat with it">
 /// <code><![CDATA[
-/// $model = Get-LlmModel | Where-Object Id -like '*mini*' | Select-Object -First 1
-/// Invoke-LlmChat 'Hello' -Model $model.Id
+/// $newest = Get-LlmModel | Sort-Object Created -Descending | Select-Object -First 1
+/// Invoke-LlmChat 'Hello' -Model $newest.Id
 /// ]]></code>
-/// <para>Picks the first model whose name contains "mini" and sends a chat to it.</para>
+/// <para>Chats with the newest model the server lists (Where-Object Id -like '*mini*' would pick by name instead).</para>
 /// </example>
 [Cmdlet(VerbsCommon.Get, "LlmModel")]
 [OutputType(typeof(LlmModel))]

@@ -237,6 +237,42 @@ namespace PsLlm.Commands;
 /// Each object supplies its own Prompt and Tag. The tags appear in the Tags property of every event of that chat.
 /// </para>
 /// </example>
+/// <example title="a model per row of a CSV file">
+/// <setup><![CDATA[
+/// "Prompt,Model`nName a prime number.,gpt-4o-mini`nName a primary color.,gpt-4o" | Set-Content questions.csv
+/// ]]></setup>
+/// <code><![CDATA[
+/// Import-Csv questions.csv | Invoke-LlmChat | Select-Object Model, Text
+/// ]]></code>
+/// <para>
+/// Each row's Prompt and Model columns bind by property name, so every question goes to its own model. A -Model on the
+/// command line would send them all to that one.
+/// </para>
+/// </example>
+/// <example title="ask about an image and a file">
+/// <setup><![CDATA[
+/// [IO.File]::WriteAllBytes("$PWD/chart.png", [Convert]::FromBase64String('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='))
+/// 'Sales rose 4% in March.' | Set-Content notes.txt
+/// ]]></setup>
+/// <code><![CDATA[
+/// Invoke-LlmChat 'Does the chart agree with the notes?' -Attachment ./chart.png, ./notes.txt -Model gpt-4o-mini
+/// ]]></code>
+/// <para>
+/// The image goes as an image part (its bytes embedded), the text file as a text part with its name. The model must
+/// accept images.
+/// </para>
+/// </example>
+/// <example title="one chat per file">
+/// <setup><![CDATA[
+/// New-Item -ItemType Directory reports -Force | Out-Null
+/// 'Q1: revenue up.' | Set-Content reports/q1.txt
+/// 'Q2: revenue flat.' | Set-Content reports/q2.txt
+/// ]]></setup>
+/// <code><![CDATA[
+/// Get-ChildItem ./reports -Filter *.txt | Invoke-LlmChat 'Summarize this report in one line.' | ForEach-Object Text
+/// ]]></code>
+/// <para>Each file binds to -Attachment by its FullName: one chat per file, with the same prompt.</para>
+/// </example>
 /// <example title="see every event of a run">
 /// <code><![CDATA[
 /// Invoke-LlmChat 'hi' -AsEvents | Format-Table
@@ -621,6 +657,25 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     public ChatSession? Session { get; set; }
 
     /// <summary>
+    /// <para>
+    /// Files and images to send with the prompt: paths (relative to the current location; Get-ChildItem output binds
+    /// by its FullName, one chat per file) or image URLs. A PNG, JPEG, GIF or WebP file, recognized by its content, goes
+    /// as an image part (embedded as a data URI, at most 20 MB); a text file as a text part with its name; an http(s)
+    /// URL as an image the server fetches itself. The model must accept images (gpt-4o-mini, llava, …) for image parts.
+    /// </para>
+    /// <para>
+    /// Checked before anything is sent: LlmAttachmentNotFound for a missing file, LlmAttachmentTooLarge over the size
+    /// limits (20 MB an image, 2 MB of text), LlmAttachmentNotSupported for other binary files. With -Session the
+    /// attachments stay with the prompt in the history (and in Export-LlmChatSession's file, images embedded).
+    /// </para>
+    /// </summary>
+    /// <value>None</value>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Attachment { get; set; }
+
+    /// <summary>
     /// A response to follow up, usually piped: $r | Invoke-LlmChat 'Why?'. Its session, if it has one, continues
     /// (-Session binds it by property name); its Model, the name the server reported, does not choose the model of
     /// the next chat, while the Model of any other piped object does.
@@ -732,6 +787,7 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
         var response = _host!.Run(new ChatParameters
         {
             Prompt = Prompt,
+            Attachment = Attachment,
             System = System,
             Client = Client,
             Model = Response is not null && !_modelGiven ? null : Model,

@@ -113,6 +113,16 @@ namespace PsLlm.Commands;
 /// shows HasApiKey : True but never the key.
 /// </para>
 /// </example>
+/// <example title="behind a corporate proxy" needs="a proxy server">
+/// <code><![CDATA[
+/// $c = New-LlmClient -Proxy http://proxy.corp.example:8080 -ProxyCredential (Get-Credential)
+/// Invoke-LlmChat 'Hello' -Client $c
+/// ]]></code>
+/// <para>
+/// Every request of the client goes through the proxy, with the user name and password when the proxy asks for them
+/// (HTTP 407). Without -Proxy the environment's proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) applies; -NoProxy ignores it.
+/// </para>
+/// </example>
 /// <example title="client-scoped callbacks and an extra header">
 /// <code><![CDATA[
 /// $c = New-LlmClient -Endpoint http://localhost:8000/v1 -Model Qwen/Qwen2.5-7B-Instruct `

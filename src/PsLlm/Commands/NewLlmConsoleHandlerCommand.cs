@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PsLlm.Delivery;
+using PsLlm.Rendering;
 using PsLlm.Engine;
 
 namespace PsLlm.Commands;
@@ -100,6 +101,6 @@ public sealed class NewLlmConsoleHandlerCommand : PSCmdlet
             showRunHeaders: ShowRunHeaders,
             showUsage: ShowUsage,
             showToolCalls: ShowToolCalls,
-            useColor: !NoColor && HostConsoleSink.ColorWanted(this)));
+            useColor: !NoColor && TerminalStyle.ColorWanted(this)));
     }
 }

@@ -14,17 +14,4 @@ internal sealed class HostConsoleSink(PSHostUserInterface ui) : IConsoleSink
     private readonly HostWriter _writer = new(ui);
 
     public void Write(string text, ConsoleColor? color = null) => _writer.Write(text, color);
-
-    /// <summary>
-    /// False when colours would end up as escape codes in a file or pipe (output redirected), or the
-    /// user asked for none: NO_COLOR (no-color.org) or $PSStyle.OutputRendering = 'PlainText'.
-    /// </summary>
-    public static bool ColorWanted(PSCmdlet cmdlet)
-    {
-        if (Console.IsOutputRedirected) return false;
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))) return false;
-        var style = cmdlet.SessionState.PSVariable.GetValue("PSStyle");
-        var rendering = style is null ? null : PSObject.AsPSObject(style).Properties["OutputRendering"]?.Value?.ToString();
-        return !string.Equals(rendering, "PlainText", StringComparison.OrdinalIgnoreCase);
-    }
 }

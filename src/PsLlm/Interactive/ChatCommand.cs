@@ -17,6 +17,16 @@ internal enum ChatCommandKind
     Save,
     /// <summary>/system [text]: set the system message, or show it when no text follows.</summary>
     System,
+    /// <summary>/model [name]: chat with another model from now on, or show the current one.</summary>
+    Model,
+    /// <summary>/tools: list the tools the model may call.</summary>
+    Tools,
+    /// <summary>/retry: ask the last prompt again (its answer, if any, is dropped from the history).</summary>
+    Retry,
+    /// <summary>/copy: the last answer to the clipboard.</summary>
+    Copy,
+    /// <summary>/attach &lt;path or URL&gt;: send a file or image with the next prompt; <see cref="ChatCommand.Text"/> is what to attach (empty lists what is pending).</summary>
+    Attach,
     /// <summary>/help or /?.</summary>
     Help,
     /// <summary>A /word this loop does not know; <see cref="ChatCommand.Text"/> is that word.</summary>

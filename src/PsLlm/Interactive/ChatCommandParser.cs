@@ -14,9 +14,16 @@ internal static class ChatCommandParser
         "  /history         show the conversation so far\n" +
         "  /clear           forget the history (the system message stays)\n" +
         "  /system <text>   set the system message (/system alone shows it)\n" +
+        "  /model <name>    chat with another model (/model alone shows it; Tab-complete with Get-LlmModel)\n" +
+        "  /tools           the tools the model may call\n" +
+        "  /attach <path>   send a file or image (or an image URL) with the next prompt\n" +
+        "  /retry           ask the last prompt again\n" +
+        "  /copy            copy the last answer to the clipboard\n" +
         "  /save <path>     save the session (Import-LlmChatSession reads it back)\n" +
-        "  q, quit, exit    end the chat (so does the end of input)\n" +
-        "  //text           send a prompt that starts with /";
+        "  ```              on a line of its own: type several lines, until another ```\n" +
+        "  q, quit, exit    end the chat (so does Ctrl+C at an empty prompt, or the end of input)\n" +
+        "  //text           send a prompt that starts with /\n" +
+        "Ctrl+C while an answer arrives stops it and keeps what came; the history does not take it.";
 
     /// <summary>Parses one line; null (the end of input) means quit.</summary>
     public static ChatCommand Parse(string? line)
@@ -38,6 +45,11 @@ internal static class ChatCommandParser
             "/history" => new ChatCommand(ChatCommandKind.History),
             "/save" => new ChatCommand(ChatCommandKind.Save, Unquote(argument)),
             "/system" => new ChatCommand(ChatCommandKind.System, argument),
+            "/model" => new ChatCommand(ChatCommandKind.Model, argument),
+            "/tools" => new ChatCommand(ChatCommandKind.Tools),
+            "/retry" => new ChatCommand(ChatCommandKind.Retry),
+            "/copy" => new ChatCommand(ChatCommandKind.Copy),
+            "/attach" => new ChatCommand(ChatCommandKind.Attach, Unquote(argument)),
             "/help" or "/?" => new ChatCommand(ChatCommandKind.Help),
             _ => new ChatCommand(ChatCommandKind.Unknown, split < 0 ? text : text[..split]),
         };

@@ -42,6 +42,7 @@ internal sealed class ChatInvocation : IDisposable
             var request = new ChatRequest
             {
                 Prompt = p.Prompt ?? string.Empty,
+                Attachments = AttachmentArgument.ToAttachments(_cmdlet, p.Attachment),
                 System = p.System,
                 Model = p.Model ?? p.Session?.Model,
                 Temperature = p.Temperature,
@@ -70,9 +71,9 @@ internal sealed class ChatInvocation : IDisposable
             var options = new RunOptions
             {
                 LocalHandlers = local,
-                Pump = _pump,
+                Pump = p.Interrupt is null ? _pump : new TurnInterrupt.PollingPump(_pump, p.Interrupt),
                 ErrorSink = _warnings,
-                ApproveTool = (tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool"),
+                ApproveTool = p.ApproveTool ?? ((tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool")),
             };
 
             var plan = ChatEngine.Plan(client, request);
@@ -81,11 +82,20 @@ internal sealed class ChatInvocation : IDisposable
             if (WhatIfOrConfirmAsked() && !_cmdlet.ShouldProcess(plan.EndpointHost, $"Send chat ({plan.MessageCount} message{(plan.MessageCount == 1 ? "" : "s")}, model {plan.Model})"))
                 return null;
             _cmdlet.WriteVerbose($"Chat with {plan.Endpoint}, model {plan.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
-            var response = ChatEngine.Run(client, request, options, _stop.Token);
+            ChatResponse response;
+            using (var both = p.Interrupt is null ? null : CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, p.Interrupt.Token))
+                response = ChatEngine.Run(client, request, options, both?.Token ?? _stop.Token);
             _pump.Flush(TrailingEventBudget);
             if (request.ResponseFormat is not null) response.Object = JsonText.ToObject(response.Text, _cmdlet);
             _cmdlet.WriteVerbose($"{response.Model} answered in {response.Duration.TotalMilliseconds:0} ms ({response.FinishReason}; {response.Usage?.ToString() ?? "no usage"}).");
             return response;
+        }
+        catch (OperationCanceledException interrupted) when (!_stop.IsCancellationRequested && p.Interrupt is { Requested: true })
+        {
+            // Only this turn was stopped: what arrived is the answer, marked partial; the session
+            // took nothing from the turn.
+            _pump.Flush(TrailingEventBudget);
+            return (interrupted.InnerException as LlmException)?.PartialResponse ?? new ChatResponse { IsPartial = true };
         }
         catch (OperationCanceledException stopped) when (_stop.IsCancellationRequested)
         {

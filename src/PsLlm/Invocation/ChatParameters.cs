@@ -6,6 +6,8 @@ namespace PsLlm.Invocation;
 internal sealed record ChatParameters
 {
     public string? Prompt { get; init; }
+    /// <summary>Files and image URLs to send with the prompt, as given (-Attachment, /attach).</summary>
+    public string[]? Attachment { get; init; }
     public string? System { get; init; }
     public LlmClient? Client { get; init; }
     public string? Model { get; init; }
@@ -30,6 +32,10 @@ internal sealed record ChatParameters
     public bool JsonMode { get; init; }
     /// <summary>Write streamed tokens to the pipeline (-Stream); false when the caller shows them itself.</summary>
     public bool WriteTokens { get; init; } = true;
+    /// <summary>Stops this chat alone, keeping what arrived (Start-LlmChat's Ctrl+C); null: only the command's stop.</summary>
+    public TurnInterrupt? Interrupt { get; init; }
     /// <summary>Delivery handlers a calling cmdlet adds for this chat only (e.g. Start-LlmChat's host writer).</summary>
     public IReadOnlyList<CallbackHandler> ExtraHandlers { get; init; } = Array.Empty<CallbackHandler>();
+    /// <summary>Asks whether an approval-gated tool may run; null: the cmdlet's ShouldProcess.</summary>
+    public Func<LlmTool, ToolCall, bool>? ApproveTool { get; init; }
 }

@@ -50,6 +50,37 @@ internal static class GenAiMessageJson
         ? Output(response.Text, response.FinishReason)
         : Output(Text(outputs), "stop");
 
+    /// <summary>
+    /// A text file as the text the model got; an image as the schema's "uri" part, or a "blob" part
+    /// holding the base64 data of an image sent embedded.
+    /// </summary>
+    private static void WriteAttachment(Utf8JsonWriter writer, ChatAttachment attachment)
+    {
+        if (attachment.Kind == ChatAttachmentKind.Text)
+        {
+            WriteText(writer, Chat.AttachmentText.Of(attachment));
+            return;
+        }
+        var url = attachment.Url ?? string.Empty;
+        writer.WriteStartObject();
+        var comma = url.IndexOf(',', StringComparison.Ordinal);
+        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && comma > 0)
+        {
+            writer.WriteString("type", "blob");
+            writer.WriteString("modality", "image");
+            writer.WriteString("mime_type", attachment.MediaType);
+            writer.WriteString("content", url[(comma + 1)..]);
+        }
+        else
+        {
+            writer.WriteString("type", "uri");
+            writer.WriteString("modality", "image");
+            if (attachment.MediaType is { Length: > 0 } type && type != "image/*") writer.WriteString("mime_type", type);
+            writer.WriteString("uri", url);
+        }
+        writer.WriteEndObject();
+    }
+
     // The schema's FinishReason: stop, length, content_filter, tool_call, error.
     private static string FinishReason(string reason) => reason switch
     {
@@ -75,6 +106,7 @@ internal static class GenAiMessageJson
         {
             foreach (var part in message.Parts)
                 if (part.Length > 0) WriteText(writer, part);
+            foreach (var attachment in message.Attachments) WriteAttachment(writer, attachment);
             foreach (var call in message.ToolCalls)
             {
                 writer.WriteStartObject();
