@@ -56,6 +56,14 @@ Describe 'Start-LlmChat commands' {
         (Get-LastPrompt 1).messages[0].content[1].type | Should -Be 'image_url'
     }
 
+    It 'writes the answer as written, with no VT sequences, when its output is redirected' {
+        Add-FakeReply @{ text = "# Title`n`nSome **bold** text." }
+        $run = Invoke-ChatChild -Lines 'x', 'q'
+        $run.Out | Should -Match ([regex]::Escape("AI: # Title"))
+        $run.Out | Should -Match ([regex]::Escape('Some **bold** text.'))
+        $run.Out | Should -Not -Match "`e\["
+    }
+
     It 'lines between ``` lines are one prompt' {
         $run = Invoke-ChatChild -Lines '```', 'line one', '', 'line three', '```', 'q'
         $run.ExitCode | Should -Be 0

@@ -30,15 +30,15 @@ Describe 'Invoke-LlmChat' {
             (Get-FakeRequest).Count | Should -Be 3
         }
 
-        It 'binds Prompt, System, Tag and Metadata by property name, but not Model' {
+        It 'binds Prompt, System, Model and Tag by property name, each object for its own chat' {
             $rows = @(
-                [pscustomobject]@{ Prompt = 'p1'; System = 's1'; Model = 'reported-model'; Tag = 'first' }
+                [pscustomobject]@{ Prompt = 'p1'; System = 's1'; Model = 'row-model'; Tag = 'first' }
                 [pscustomobject]@{ Prompt = 'p2'; SystemPrompt = 's2'; Tag = 'second' }
             )
             $events = $rows | Invoke-LlmChat -Client $client -AsEvents
             $bodies = Get-FakeRequest | ForEach-Object { $_.body | ConvertFrom-Json }
-            # A piped object's Model (e.g. a ChatResponse's reported model) never redirects the chat.
-            $bodies.model | Should -Be @('fake-model', 'fake-model')
+            # A row's Model is its chat's; the next row, without one, gets the client's again.
+            $bodies.model | Should -Be @('row-model', 'fake-model')
             $bodies[0].messages[0].content | Should -Be 's1'
             $bodies[0].messages[1].content | Should -Be 'p1'
             $bodies[1].messages[0].content | Should -Be 's2'

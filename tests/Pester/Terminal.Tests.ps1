@@ -15,11 +15,15 @@ BeforeAll {
         $folder = Join-Path $TestDrive $Name
         $null = New-Item -ItemType Directory $folder -Force
         $script = Join-Path $folder 'chat.ps1'
+        # A shell command in PSReadLine's history file, which the chat's Up must not reach.
+        $historyFolder = New-Item -ItemType Directory (Join-Path $folder 'data/powershell/PSReadLine') -Force
+        Set-Content (Join-Path $historyFolder 'ConsoleHost_history.txt') 'Get-Date # a shell command'
         Set-Content $script @"
 Import-Module PSReadLine
 Import-Module '$ModulePath'
 $Before
 `$session = Start-LlmChat -Client (New-LlmClient -Endpoint '$Endpoint' -Model fake-model) -PassThru $Arguments
+[Microsoft.PowerShell.PSConsoleReadLine]::GetHistoryItems().CommandLine | Set-Content '$folder/history-after.txt'
 `$session.Messages | ForEach-Object { `$_.Role + ': ' + `$_.Content } | Set-Content '$folder/messages.txt'
 'done' | Set-Content '$folder/done.txt'
 "@
@@ -75,12 +79,22 @@ Describe 'Start-LlmChat at a real terminal' {
             Wait-Count $chat.Name "Echo: what's (up" 2
             Send-Keys $chat.Name '```', 'Enter', 'first line', 'Enter', 'second line', 'Enter', '```', 'Enter'
             Wait-Screen $chat.Name 'Echo: first line'
+            # Up goes back through the chat's lines only, never into the shell's commands.
+            Send-Keys $chat.Name 'Up', 'Up', 'Up', 'Up'
+            Start-Sleep -Milliseconds 500
+            (Get-Screen $chat.Name) | Should -Not -Match 'a shell command'
+            Send-Keys $chat.Name 'C-c'
             Send-Keys $chat.Name 'q', 'Enter'
+            $deadline = [DateTime]::UtcNow.AddSeconds(15)
+            while (-not (Test-Path (Join-Path $chat.Folder 'done.txt')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            # After the chat the shell's history is back as it was, without the chat's lines.
+            Get-Content (Join-Path $chat.Folder 'history-after.txt') | Should -Be @('Get-Date # a shell command')
             $prompts = @(Get-FakeRequest | ForEach-Object { ($_.body | ConvertFrom-Json).messages[-1].content })
             $prompts | Should -Be @("what's (up", "what's (up", "first line`nsecond line")
             # The chat's lines stayed in memory: PowerShell's history file has none of them.
             $history = Get-ChildItem (Join-Path $chat.Folder 'data') -Recurse -Filter '*_history.txt' -ErrorAction Ignore | Get-Content -Raw
             "$history" | Should -Not -Match 'what'
+            "$history" | Should -Match 'a shell command'
         }
         finally { Stop-TerminalChat $chat }
     }
@@ -150,6 +164,23 @@ Describe 'Start-LlmChat at a real terminal' {
             $requests | Should -HaveCount 4
             (($requests[1].body | ConvertFrom-Json).messages | Where-Object role -EQ 'tool').content | Should -Be 'removed a'
             (($requests[3].body | ConvertFrom-Json).messages | Where-Object role -EQ 'tool')[-1].content | Should -Match 'Not executed'
+        }
+        finally { Stop-TerminalChat $chat }
+    }
+
+    It 'shows the answer as written with -NoMarkdown, or when NO_COLOR is set' -ForEach @(
+        @{ Case = '-NoMarkdown'; Before = ''; Arguments = '-NoMarkdown' }
+        @{ Case = 'NO_COLOR'; Before = '$env:NO_COLOR = 1'; Arguments = '' }
+    ) {
+        $chat = Start-TerminalChat "psllm-plain-$($Case.Trim('-').ToLower() -replace '_', '-')" -Before $Before -Arguments $Arguments
+        try {
+            Add-FakeReply @{ text = "# Totals`n`nThe **sum** is ``4``." }
+            Send-Keys $chat.Name 'sum it up', 'Enter'
+            Wait-Screen $chat.Name 'is `4`.'
+            $screen = Get-Screen $chat.Name
+            $screen | Should -Match '# Totals'
+            $screen | Should -Match ([regex]::Escape('The **sum** is `4`.'))
+            (Get-Screen $chat.Name -Escapes) | Should -Not -Match '\e\[1;4m'
         }
         finally { Stop-TerminalChat $chat }
     }

@@ -218,6 +218,8 @@ public sealed class ChatSessionFileTests : IDisposable
         { "updated-missing", "\"updatedAt\" is missing" },
         { "maxhistory-zero", "\"maxHistory\" is not a positive whole number" },
         { "system-number", "\"system\" is not a string" },
+        { "attachment-kind", "messages[0].attachments[0].kind is \"video\"" },
+        { "attachment-not-object", "messages[0].attachments[0] is not an object" },
     };
 
     private string MalformedFile(string name) => name switch
@@ -243,6 +245,8 @@ public sealed class ChatSessionFileTests : IDisposable
         "updated-missing" => Edited(j => j.Remove("updatedAt")),
         "maxhistory-zero" => Edited(j => j["maxHistory"] = 0),
         "system-number" => Edited(j => j["system"] = 3),
+        "attachment-kind" => Edited(j => Message(j, 0)["attachments"] = new JsonArray(new JsonObject { ["kind"] = "video", ["name"] = "clip.mp4" })),
+        "attachment-not-object" => Edited(j => Message(j, 0)["attachments"] = new JsonArray("clip.mp4")),
         _ => throw new ArgumentException(name),
     };
 

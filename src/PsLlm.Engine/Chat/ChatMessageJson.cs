@@ -163,27 +163,20 @@ internal static class ChatMessageJson
             case null:
                 return Array.Empty<ChatAttachment>();
             case JsonArray items:
-                var result = new List<ChatAttachment>(items.Count);
-                for (var n = 0; n < items.Count; n++)
+                return Objects(items, $"{where}.attachments", invalid, (item, at) => new ChatAttachment
                 {
-                    var at = $"{where}.attachments[{n}]";
-                    if (items[n] is not JsonObject item)
+                    Kind = String(item, "kind", at, invalid, required: true) switch
                     {
-                        if (invalid is not null) throw invalid($"{at} is not an object");
-                        continue;
-                    }
-                    var kind = String(item, "kind", at, invalid, required: true);
-                    result.Add(new ChatAttachment
-                    {
-                        Kind = kind == "image" ? ChatAttachmentKind.Image : ChatAttachmentKind.Text,
-                        Name = String(item, "name", at, invalid, required: false) ?? string.Empty,
-                        MediaType = String(item, "mediaType", at, invalid, required: false) ?? string.Empty,
-                        Length = item["length"] is JsonValue length && length.TryGetValue<long>(out var bytes) ? bytes : 0,
-                        Url = String(item, "url", at, invalid, required: false),
-                        Text = String(item, "text", at, invalid, required: false),
-                    });
-                }
-                return result;
+                        "image" => ChatAttachmentKind.Image,
+                        "text" or null => ChatAttachmentKind.Text,
+                        var other => invalid is not null ? throw invalid($"{at}.kind is \"{other}\", not image or text") : ChatAttachmentKind.Text,
+                    },
+                    Name = String(item, "name", at, invalid, required: false) ?? string.Empty,
+                    MediaType = String(item, "mediaType", at, invalid, required: false) ?? string.Empty,
+                    Length = item["length"] is JsonValue length && length.TryGetValue<long>(out var bytes) ? bytes : 0,
+                    Url = String(item, "url", at, invalid, required: false),
+                    Text = String(item, "text", at, invalid, required: false),
+                });
             default:
                 if (invalid is not null) throw invalid($"{where}.attachments is not an array");
                 return Array.Empty<ChatAttachment>();
@@ -197,28 +190,30 @@ internal static class ChatMessageJson
             case null:
                 return Array.Empty<ToolCall>();
             case JsonArray calls when role == "assistant" || invalid is null:
-                var result = new List<ToolCall>(calls.Count);
-                for (var n = 0; n < calls.Count; n++)
-                {
-                    var at = $"{where}.toolCalls[{n}]";
-                    if (calls[n] is not JsonObject call)
-                    {
-                        if (invalid is not null) throw invalid($"{at} is not an object");
-                        continue;
-                    }
-                    result.Add(new ToolCall(
-                        String(call, "id", at, invalid, required: true) ?? string.Empty,
-                        String(call, "name", at, invalid, required: true) ?? string.Empty,
-                        String(call, "arguments", at, invalid, required: true) ?? string.Empty)
-                    { ProviderFields = Fields(call, at, invalid) });
-                }
-                return result;
+                return Objects(calls, $"{where}.toolCalls", invalid, (call, at) => new ToolCall(
+                    String(call, "id", at, invalid, required: true) ?? string.Empty,
+                    String(call, "name", at, invalid, required: true) ?? string.Empty,
+                    String(call, "arguments", at, invalid, required: true) ?? string.Empty)
+                { ProviderFields = Fields(call, at, invalid) });
             case JsonArray:
                 throw invalid!($"{where}.toolCalls is only allowed on assistant messages");
             default:
                 if (invalid is not null) throw invalid($"{where}.toolCalls is not an array");
                 return Array.Empty<ToolCall>();
         }
+    }
+
+    /// <summary>Each object of <paramref name="items"/> read by <paramref name="read"/> (given its place, for messages); anything else is invalid, or skipped when reading leniently.</summary>
+    private static IReadOnlyList<T> Objects<T>(JsonArray items, string where, Func<string, Exception>? invalid, Func<JsonObject, string, T> read)
+    {
+        var result = new List<T>(items.Count);
+        for (var n = 0; n < items.Count; n++)
+        {
+            var at = $"{where}[{n}]";
+            if (items[n] is JsonObject item) result.Add(read(item, at));
+            else if (invalid is not null) throw invalid($"{at} is not an object");
+        }
+        return result;
     }
 
     private static IReadOnlyDictionary<string, string> Fields(JsonObject item, string where, Func<string, Exception>? invalid) => item["providerFields"] switch

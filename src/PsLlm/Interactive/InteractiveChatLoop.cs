@@ -127,7 +127,9 @@ internal sealed class InteractiveChatLoop
         if (response is null) return;
         if (interrupt.Requested)
         {
-            _writer.WriteLine("[stopped: the answer so far is not kept in the history]", ConsoleColor.DarkGray);
+            // What arrived stays on screen and for /copy, but is no turn of the history.
+            if (!string.IsNullOrEmpty(response.Text)) _lastAnswer = response.Text;
+            _writer.WriteLine("[stopped: the answer so far is not kept in the history; /copy copies it]", ConsoleColor.DarkGray);
             return;
         }
         _lastAnswer = response.Text;

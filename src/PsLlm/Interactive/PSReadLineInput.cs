@@ -17,11 +17,12 @@ namespace PsLlm.Interactive;
 /// <item>Ctrl+C ends the line and says so; Tab inserts spaces instead of completing commands;
 /// Ctrl+Enter (Ctrl+J in most terminals) and Shift+Enter start a new line.</item>
 /// <item>Nothing is coloured as PowerShell, nothing is predicted, and the chat's lines are kept in
-/// memory only: PowerShell's history file never gets them.</item>
+/// memory only: PowerShell's history file never gets them. Up and Ctrl+R see the chat's own lines;
+/// the shell's history is set aside while the chat runs and put back, item for item, after.</item>
 /// </list>
 /// Only public PSReadLine members are used, except two private fields through which Enter accepts a
-/// line and sees a paste; when a PSReadLine version lacks them, Start-LlmChat reads with the host's
-/// plain reader instead.
+/// line and sees a paste, and the history queue the shell's history is put back into; when a
+/// PSReadLine version lacks them, Start-LlmChat reads with the host's plain reader instead.
 /// </summary>
 internal sealed class PSReadLineInput : ChatInput
 {
@@ -43,10 +44,16 @@ internal sealed class PSReadLineInput : ChatInput
     private readonly Dictionary<string, object?> _savedOptions = new();
     private readonly IDictionary _dispatchTable;
     private readonly Dictionary<string, object?> _savedKeys = new();
+    private readonly FieldInfo _history;
+    private readonly FieldInfo _historyIndex;
+    private readonly HashSet<string> _chatLines = new(StringComparer.Ordinal);
+    private List<object>? _savedHistory;
     private bool _ctrlC;
 
-    private PSReadLineInput(PSCmdlet cmdlet, Type readLine, MethodInfo read, object singleton, FieldInfo accepted, FieldInfo queuedKeys, object options, IDictionary dispatchTable)
+    private PSReadLineInput(PSCmdlet cmdlet, Type readLine, MethodInfo read, object singleton, FieldInfo accepted, FieldInfo queuedKeys, object options, IDictionary dispatchTable, FieldInfo history, FieldInfo historyIndex)
     {
+        _history = history;
+        _historyIndex = historyIndex;
         _cmdlet = cmdlet;
         _readLine = readLine;
         _read = read;
@@ -75,10 +82,13 @@ internal sealed class PSReadLineInput : ChatInput
             var queued = type?.GetField("_queuedKeys", Private);
             var table = singleton is null ? null : type!.GetField("_dispatchTable", Private)?.GetValue(singleton) as IDictionary;
             var options = type?.GetMethod("GetOptions", PublicStatic, Type.EmptyTypes)?.Invoke(null, null);
+            var history = type?.GetField("_history", Private);
+            var historyIndex = type?.GetField("_currentHistoryIndex", Private);
             if (type is null || read is null || singleton is null || accepted?.FieldType != typeof(bool) || queued is null || table is null || options is null) return null;
+            if (history?.FieldType.GetMethod("Enqueue") is null || historyIndex?.FieldType != typeof(int) || type.GetMethod("GetHistoryItems", PublicStatic) is null) return null;
             if (options.GetType().GetProperty("EditMode")?.GetValue(options)?.ToString() == "Vi") return null;
             if (SavedOptions.Any(name => options.GetType().GetProperty(name) is not { CanRead: true, CanWrite: true })) return null;
-            return new PSReadLineInput(cmdlet, type, read, singleton, accepted, queued, options, table);
+            return new PSReadLineInput(cmdlet, type, read, singleton, accepted, queued, options, table, history, historyIndex);
         }
         catch (Exception e) when (e is TargetInvocationException or MemberAccessException or InvalidOperationException or ArgumentException)
         {
@@ -91,6 +101,7 @@ internal sealed class PSReadLineInput : ChatInput
         // The prompt is shown but not transcribed: the transcript gets prompt and line together below.
         _cmdlet.Host.UI.Write(prompt);
         _ctrlC = false;
+        SetHistoryAside();
         string line;
         try
         {
@@ -104,6 +115,7 @@ internal sealed class PSReadLineInput : ChatInput
         // Ctrl+D on an empty line (Emacs mode) is PSReadLine's "exit".
         if (line == "exit" && !_ctrlC) return null;
         Transcribe(prompt + line);
+        _chatLines.Add(line);
         return new ChatLine(line, _ctrlC);
     }
 
@@ -130,6 +142,7 @@ internal sealed class PSReadLineInput : ChatInput
             // PowerShell, which chat text often does not: the same prompt, in the same colour.
             options.GetProperty("PromptText")!.SetValue(_options, new[] { ChatPrompt, ChatPrompt });
             if (plain is not null) options.GetProperty("ErrorColor")!.SetValue(_options, plain);
+            SetHistoryAside();
 
             Bind("Enter", OnEnter, "Accept the chat line");
             Bind("Ctrl+c", OnCtrlC, "Cancel the chat line");
@@ -185,7 +198,59 @@ internal sealed class PSReadLineInput : ChatInput
 
     private object? Find(string chord) => _dispatchTable.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), chord, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Puts PSReadLine's options and keys back as they were, whatever happened.</summary>
+    /// <summary>
+    /// Sets the shell's history aside, so that Up and Ctrl+R see only the chat's lines. PSReadLine
+    /// reads its history file on its first line of the process (a script run with -File has read
+    /// none yet), so this happens as soon as that history exists; lines the chat already added stay.
+    /// </summary>
+    private void SetHistoryAside()
+    {
+        if (_savedHistory is not null || _history.GetValue(_singleton) is not { } queue) return;
+        try
+        {
+            var items = ((Array)_readLine.GetMethod("GetHistoryItems", PublicStatic)!.Invoke(null, null)!).Cast<object>().ToList();
+            var chat = 0;
+            while (chat < items.Count && _chatLines.Contains(CommandLine(items[^(chat + 1)]))) chat++;
+            _savedHistory = items.Take(items.Count - chat).ToList();
+            Refill(queue, items.Skip(items.Count - chat));
+        }
+        catch (TargetInvocationException)
+        {
+            _savedHistory = null; // the shell's history stays where Up finds it
+        }
+    }
+
+    /// <summary>The shell's history items back in place of the chat's lines, as they were (saved, timed, sensitive).</summary>
+    private void RestoreHistory()
+    {
+        if (_savedHistory is null || _history.GetValue(_singleton) is not { } queue) return;
+        try
+        {
+            Refill(queue, _savedHistory);
+        }
+        catch (TargetInvocationException)
+        {
+            // The chat's lines stay in memory; the shell's history is still in its file.
+        }
+        _savedHistory = null;
+    }
+
+    private void Refill(object queue, IEnumerable<object> items)
+    {
+        Call("ClearHistory", null, null);
+        var enqueue = queue.GetType().GetMethod("Enqueue")!;
+        var count = 0;
+        foreach (var item in items)
+        {
+            enqueue.Invoke(queue, [item]);
+            count++;
+        }
+        _historyIndex.SetValue(_singleton, count);
+    }
+
+    private static string CommandLine(object item) => item.GetType().GetProperty("CommandLine")?.GetValue(item) as string ?? string.Empty;
+
+    /// <summary>Puts PSReadLine's options, keys and history back as they were, whatever happened.</summary>
     public override void Dispose()
     {
         foreach (var (name, value) in _savedOptions)
@@ -201,6 +266,7 @@ internal sealed class PSReadLineInput : ChatInput
         }
         _savedOptions.Clear();
         _savedKeys.Clear();
+        RestoreHistory();
         base.Dispose();
     }
 }
