@@ -110,17 +110,21 @@ Describe 'Start-LlmChat at a real terminal' {
             Send-Keys $chat.Name 'C-c'
             Wait-Screen $chat.Name '[stopped'
             (Get-Screen $chat.Name) | Should -Not -Match 'ten'
+            # Ctrl+C with text typed drops the text, and the chat goes on.
             Send-Keys $chat.Name 'typed then dropped'
             Start-Sleep -Milliseconds 300
             Send-Keys $chat.Name 'C-c'
             Start-Sleep -Milliseconds 300
+            Add-FakeReply @{ text = 'still here' }
+            Send-Keys $chat.Name 'after the drop', 'Enter'
+            Wait-Screen $chat.Name 'still here'
             Send-Keys $chat.Name 'C-c'
             $deadline = [DateTime]::UtcNow.AddSeconds(15)
             while (-not (Test-Path (Join-Path $chat.Folder 'done.txt')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             Test-Path (Join-Path $chat.Folder 'done.txt') | Should -BeTrue -Because 'Ctrl+C at an empty prompt ends the chat and the script goes on'
             # The stopped turn is not in the history; the dropped text was never sent.
-            Get-Content (Join-Path $chat.Folder 'messages.txt') | Should -Be @('user: first', 'assistant: first answer')
-            @(Get-FakeRequest).Count | Should -Be 2
+            Get-Content (Join-Path $chat.Folder 'messages.txt') | Should -Be @('user: first', 'assistant: first answer', 'user: after the drop', 'assistant: still here')
+            @(Get-FakeRequest).Count | Should -Be 3
         }
         finally { Stop-TerminalChat $chat }
     }

@@ -49,6 +49,7 @@ internal sealed class PSReadLineInput : ChatInput
     private readonly HashSet<string> _chatLines = new(StringComparer.Ordinal);
     private List<object>? _savedHistory;
     private bool _ctrlC;
+    private string _cancelledText = string.Empty;
 
     private PSReadLineInput(PSCmdlet cmdlet, Type readLine, MethodInfo read, object singleton, FieldInfo accepted, FieldInfo queuedKeys, object options, IDictionary dispatchTable, FieldInfo history, FieldInfo historyIndex)
     {
@@ -101,6 +102,7 @@ internal sealed class PSReadLineInput : ChatInput
         // The prompt is shown but not transcribed: the transcript gets prompt and line together below.
         _cmdlet.Host.UI.Write(prompt);
         _ctrlC = false;
+        _cancelledText = string.Empty;
         SetHistoryAside();
         string line;
         try
@@ -114,9 +116,13 @@ internal sealed class PSReadLineInput : ChatInput
         }
         // Ctrl+D on an empty line (Emacs mode) is PSReadLine's "exit".
         if (line == "exit" && !_ctrlC) return null;
+        // CancelLine leaves the cursor after its "^C"; what comes next starts on a line of its own.
+        if (_ctrlC) _cmdlet.Host.UI.WriteLine();
         Transcribe(prompt + line);
         _chatLines.Add(line);
-        return new ChatLine(line, _ctrlC);
+        // CancelLine empties the buffer; the line says what was typed, so the loop can tell a
+        // dropped line from Ctrl+C at an empty prompt (which leaves).
+        return _ctrlC ? new ChatLine(_cancelledText, Interrupted: true) : new ChatLine(line);
     }
 
     /// <summary>Records the prompt and the typed line in a running transcript (pwsh does not transcribe what PSReadLine reads).</summary>
@@ -164,9 +170,7 @@ internal sealed class PSReadLineInput : ChatInput
             Call("Insert", "\n");
             return;
         }
-        var state = new object?[] { null, null };
-        _readLine.GetMethod("GetBufferState", PublicStatic, [typeof(string).MakeByRefType(), typeof(int).MakeByRefType()])!.Invoke(null, state);
-        var text = (string)state[0]!;
+        var text = BufferText();
         Parser.ParseInput(text, out _, out var errors);
         if (!errors.Any(e => e.IncompleteInput))
         {
@@ -182,7 +186,15 @@ internal sealed class PSReadLineInput : ChatInput
     private void OnCtrlC(ConsoleKeyInfo? key, object? arg)
     {
         _ctrlC = true;
+        _cancelledText = BufferText();
         Call("CancelLine", key, arg);
+    }
+
+    private string BufferText()
+    {
+        var state = new object?[] { null, null };
+        _readLine.GetMethod("GetBufferState", PublicStatic, [typeof(string).MakeByRefType(), typeof(int).MakeByRefType()])!.Invoke(null, state);
+        return (string?)state[0] ?? string.Empty;
     }
 
     private void Bind(string chord, Action<ConsoleKeyInfo?, object?> handler, string description) =>
