@@ -106,6 +106,18 @@ public sealed class LlmClient : LlmEventSource
 
     private readonly Uri? _proxy;
 
+    /// <summary>
+    /// The most requests started per minute (New-LlmClient -RequestsPerMinute), spread evenly over
+    /// the minute across every chat of the client; null: as fast as the server allows.
+    /// </summary>
+    public int? RequestsPerMinute { get; init; }
+
+    /// <summary>
+    /// The most tokens sent per minute (New-LlmClient -TokensPerMinute), each request counted by an
+    /// estimate of its size (a token per four bytes); null: as the server allows.
+    /// </summary>
+    public int? TokensPerMinute { get; init; }
+
     internal SecureString? ApiKey { get; }
     internal IReadOnlyDictionary<string, string> Headers => _headers;
 

@@ -46,8 +46,14 @@ internal sealed class AdminApi(FakeOpenAIServer server)
                     ["headers"] = new JsonObject(r.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
                     ["body"] = r.Body,
                     ["stream"] = r.Stream,
+                    ["receivedAt"] = r.ReceivedAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
                 }).ToArray());
                 await context.Response.WriteJsonAsync(200, list, cancellationToken);
+                return;
+
+            case "/_admin/stats" when HttpMethods.IsGet(method):
+                // {"mostChatsInFlight": n}: how many chat requests overlapped at most since the last reset.
+                await context.Response.WriteJsonAsync(200, new JsonObject { ["mostChatsInFlight"] = server.MostChatsInFlight }, cancellationToken);
                 return;
 
             case "/_admin/models" when HttpMethods.IsPost(method):

@@ -17,6 +17,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private readonly AdminApi _admin;
     private readonly Lock _gate = new();
     private readonly Queue<FakeReply> _replies = new();
+    private int _chatsInFlight;
+    private int _mostChatsInFlight;
     private readonly List<RecordedRequest> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
     private int _completionSequence;
@@ -77,6 +79,20 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// </summary>
     public ModelsAnswer ModelsAnswer { get; set; } = ModelsAnswer.Default;
 
+    /// <summary>The most chat requests the server was answering at the same moment since the last reset.</summary>
+    public int MostChatsInFlight => Volatile.Read(ref _mostChatsInFlight);
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen) return;
+            seen = previous;
+        }
+    }
+
     /// <summary>Forgets queued replies and received requests, and answers the models list as by default.</summary>
     public void Reset()
     {
@@ -85,6 +101,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             _replies.Clear();
             _requests.Clear();
         }
+        Interlocked.Exchange(ref _mostChatsInFlight, 0);
         ModelsAnswer = ModelsAnswer.Default;
         _proxy?.Reset();
     }
@@ -153,7 +170,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
             if (path.Equals("/v1/chat/completions", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(request.Method))
             {
-                await HandleChatCompletionAsync(context, recorded, cancellationToken);
+                var now = Interlocked.Increment(ref _chatsInFlight);
+                InterlockedMax(ref _mostChatsInFlight, now);
+                try
+                {
+                    await HandleChatCompletionAsync(context, recorded, cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _chatsInFlight);
+                }
             }
             else if (path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(request.Method))
             {
@@ -235,17 +261,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             : new JsonObject { ["answer"] = echo }.ToJsonString();
     }
 
-    /// <summary>Dequeues the next scripted reply (null when none is queued). Returns false when that reply
-    /// rejects this request's stream_options; the reply then stays queued, because the client is expected to
-    /// retry without stream_options and should get it.</summary>
+    /// <summary>Dequeues the reply for this request (null when none is queued): the first one scripted
+    /// for its prompt (<see cref="FakeReply.ForPrompt"/>), else the first one for any prompt. Returns false
+    /// when that reply rejects this request's stream_options; the reply then stays queued, because the
+    /// client is expected to retry without stream_options and should get it.</summary>
     private bool TryTakeReply(ChatRequest chat, out FakeReply? reply)
     {
         lock (_gate)
         {
-            if (!_replies.TryPeek(out reply))
-            {
-                return true;
-            }
+            reply = _replies.FirstOrDefault(r => r.ForPrompt is { } prompt && prompt == chat.LastUserText)
+                ?? _replies.FirstOrDefault(r => r.ForPrompt is null);
+            if (reply is null) return true;
 
             if (reply.RejectStreamOptions && chat.HasStreamOptions)
             {
@@ -253,7 +279,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 return false;
             }
 
-            _replies.Dequeue();
+            var taken = reply;
+            var rest = _replies.Where(r => !ReferenceEquals(r, taken)).ToList();
+            _replies.Clear();
+            foreach (var r in rest) _replies.Enqueue(r);
             return true;
         }
     }

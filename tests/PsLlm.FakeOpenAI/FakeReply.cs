@@ -12,6 +12,12 @@ public sealed partial class FakeReply
 {
     private string? _finishReason;
 
+    /// <summary>
+    /// When set, this reply answers only a request whose last user message is this text (taken
+    /// before replies for any prompt), so concurrent requests get their own replies.
+    /// </summary>
+    public string? ForPrompt { get; set; }
+
     /// <summary>Full assistant text; split into word-sized tokens when <see cref="Tokens"/> is null.</summary>
     public string? Text { get; set; }
 

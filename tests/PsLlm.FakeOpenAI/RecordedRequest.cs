@@ -21,6 +21,9 @@ public sealed class RecordedRequest
 
     public string Method { get; }
 
+    /// <summary>When the request arrived (its body read).</summary>
+    public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>Request path without the query string, e.g. <c>/v1/chat/completions</c>.</summary>
     public string Path { get; }
 

@@ -2,7 +2,7 @@ namespace PsLlm.Engine.Callbacks;
 
 /// <summary>
 /// Dispatches the events of one run (chain, LLM or tool) to its handlers, in registration order,
-/// on the calling thread. Children inherit the inheritable handlers, tags and metadata; local
+/// on the calling thread (a concurrent chat's events on its <see cref="OwnerThread"/>). Children inherit the inheritable handlers, tags and metadata; local
 /// handlers and .NET event sources belong to the run that was given them.
 /// </summary>
 internal sealed class CallbackManager
@@ -109,6 +109,12 @@ internal sealed class CallbackManager
 
     private void Raise(LlmEvent e, bool stopOnRaiseError)
     {
+        // A concurrent chat's worker: its handlers run on the owner (pipeline) thread, in order.
+        if (OwnerThread.IsElsewhere)
+        {
+            OwnerThread.Run(() => Raise(e, stopOnRaiseError));
+            return;
+        }
         e.Stamp(RunId, ParentRunId, Tags, Metadata);
         foreach (var handler in _handlers)
         {

@@ -129,7 +129,8 @@ internal sealed class ChatRunner
                     { RecommendedAction = "Raise -MaxToolRounds, or make the tools' answers more conclusive." };
                 foreach (var call in state.ToolCalls)
                 {
-                    var result = ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, cancellationToken);
+                    // Tools are PowerShell code: on the owner thread when this chat runs on a worker.
+                    var result = OwnerThread.Run(() => ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, cancellationToken));
                     var answer = new ChatMessage("tool", result.Output) { ToolCallId = call.Id, Name = call.Name };
                     messages.Add(answer);
                     turn.AddToolResult(result, answer);

@@ -33,6 +33,9 @@ internal sealed class LlmConnection
         };
         if (client.Timeout is { } timeout) options.NetworkTimeout = timeout;
         if (Transport(client) is { } transport) options.Transport = transport;
+        // Every try of every request (retries too) waits for its turn in the client's one pace.
+        Pacer = new RequestPacer(client.RequestsPerMinute, client.TokensPerMinute);
+        options.AddPolicy(new PacingPolicy(Pacer), PipelinePosition.PerTry);
         options.AddPolicy(new RequestHeaderPolicy(client.Headers, key is not null, isAzure ? key : null), PipelinePosition.BeforeTransport);
         // The SDK insists on a credential; without a key the header policy strips it again.
         // The model travels in each body PsLlm writes; the ChatClient's own model is never sent.
@@ -42,6 +45,9 @@ internal sealed class LlmConnection
     }
 
     public SecretRedactor Redactor { get; }
+
+    /// <summary>The client's one pace for all its requests (rate limits, the server's waits).</summary>
+    public RequestPacer Pacer { get; }
 
     /// <summary>
     /// An HTTP transport of the client's own when it names a proxy, no proxy, or proxy credentials;
