@@ -43,6 +43,14 @@ public sealed class ChatResponse
     /// <summary>The answer parsed from JSON (-JsonSchema, -ResponseFormat Json), as PowerShell objects.</summary>
     public object? Object { get; internal set; }
 
+    /// <summary>The prompt this answers, as given (set by Invoke-LlmChat).</summary>
+    public string? Prompt { get; internal set; }
+    /// <summary>
+    /// The object piped to Invoke-LlmChat for this chat (a string, a CSV row, a file), so that results of chats run
+    /// at once can be matched to their inputs; null when nothing was piped.
+    /// </summary>
+    public object? InputObject { get; internal set; }
+
     /// <summary>The answer's <see cref="Text"/>.</summary>
     public override string ToString() => Text;
 }

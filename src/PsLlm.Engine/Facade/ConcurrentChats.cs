@@ -17,6 +17,9 @@ public sealed class ConcurrentChats : IDisposable
     private readonly bool _ordered;
     private readonly CancellationToken _stop;
     private readonly OwnerThread _owner;
+    // Cancelled only when this object is let go: until then a stopped chat still raises its error
+    // events on the waiting thread, as a stopped chat on one thread does.
+    private readonly CancellationTokenSource _abandoned = new();
     private readonly Queue<Pending> _waiting = new();
     private readonly HashSet<ChatSession> _busySessions = new(ReferenceEqualityComparer.Instance);
     private readonly object _gate = new();
@@ -35,7 +38,7 @@ public sealed class ConcurrentChats : IDisposable
         _limit = throttleLimit;
         _ordered = ordered;
         _stop = cancellationToken;
-        _owner = new OwnerThread(cancellationToken);
+        _owner = new OwnerThread(_abandoned.Token);
     }
 
     /// <summary>Chats added and not yet handed out as outcomes.</summary>
@@ -179,7 +182,12 @@ public sealed class ConcurrentChats : IDisposable
     }
 
     /// <summary>Releases what the object holds; call once <see cref="Outstanding"/> is zero (every chat ended).</summary>
-    public void Dispose() => _owner.Dispose();
+    public void Dispose()
+    {
+        _abandoned.Cancel();
+        _owner.Dispose();
+        _abandoned.Dispose();
+    }
 
     private static LlmException NotStarted() =>
         new(LlmErrorKind.Cancelled, "LlmNotStarted", "The chat was not started: the pipeline was stopped first.");

@@ -774,19 +774,58 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = DefaultSet)]
     public SwitchParameter AsObject { get; set; }
 
+    /// <summary>
+    /// <para>
+    /// How many chats of the pipeline run at once, from 1 to 256. With more than 1, the requests of piped inputs
+    /// overlap (over the same client and its one rate limit), while every event, callback and tool call still runs in
+    /// this PowerShell session, one at a time and in order within each chat. Results come as chats end (-Ordered: in
+    /// input order); each carries its input (Prompt, InputObject), and each failure is a non-terminating error whose
+    /// TargetObject is the input. Chats of one session run one after another.
+    /// </para>
+    /// <para>
+    /// -Stream needs -ThrottleLimit 1 (tokens of several answers would interleave): with more, use -AsEvents, whose
+    /// events carry their RunId. Ctrl+C stops every chat: what finished was written, the rest go to $Error (LlmCancelled
+    /// with the partial answer, LlmNotStarted), each with its input.
+    /// </para>
+    /// </summary>
+    /// <value>1 (one chat after another)</value>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>With -ThrottleLimit above 1, writes the results in the order of the inputs instead of as the chats end.</summary>
+    [Parameter]
+    public SwitchParameter Ordered { get; set; }
+
+    /// <summary>
+    /// The object piped in (a string, a CSV row, a file, a response). Its properties bind to -Prompt, -Model,
+    /// -Attachment and the other parameters by name; the object itself is kept on the response (InputObject) and on the
+    /// error of a failed chat (TargetObject), to match results to inputs. Given on the command line, it only sets that.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <summary>One invocation (its pump, warnings and Ctrl+C token) serves every chat of the pipeline.</summary>
     protected override void BeginProcessing()
     {
         _host = new ChatInvocation(this);
         _modelGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Model));
+        if (ThrottleLimit > 1 && Stream && !AsEvents)
+            ThrottleTerminatingError();
     }
 
-    /// <summary>One chat per input object.</summary>
+    private void ThrottleTerminatingError() => ThrowTerminatingError(LlmErrorRecords.From(
+        new LlmException(LlmErrorKind.InvalidInput, "LlmStreamWithThrottleLimit",
+            "-Stream writes one answer's tokens as they come, so it runs one chat at a time. With -ThrottleLimit above 1, use -AsEvents (each event carries its RunId), or leave out -Stream.")
+        { ParameterName = nameof(ThrottleLimit) }, ThrottleLimit));
+
+    /// <summary>One chat per input object: now, or added to those running at once (-ThrottleLimit).</summary>
     protected override void ProcessRecord()
     {
-        var response = _host!.Run(new ChatParameters
+        var parameters = new ChatParameters
         {
             Prompt = Prompt,
+            InputObject = InputObject,
             Attachment = Attachment,
             System = System,
             Client = Client,
@@ -809,8 +848,25 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
             JsonSchema = JsonSchema,
             SchemaName = SchemaName,
             JsonMode = string.Equals(ResponseFormat, "Json", StringComparison.OrdinalIgnoreCase),
-        });
-        if (response is null) return;
+            ShowProgress = MyInvocation.ExpectingInput && !Stream,
+        };
+        if (ThrottleLimit > 1)
+        {
+            _host!.Add(parameters, ThrottleLimit, Ordered, Write);
+            return;
+        }
+        if (_host!.Run(parameters) is { } response) Write(response);
+    }
+
+    /// <summary>Waits for the chats still running at once (-ThrottleLimit), writing their results.</summary>
+    protected override void EndProcessing()
+    {
+        if (ThrottleLimit > 1) _host!.Complete(Write);
+        _host!.EndProgress();
+    }
+
+    private void Write(ChatResponse response)
+    {
         if (AsObject) WriteObject(response.Object, enumerateCollection: false);
         else if (!Stream && !AsEvents || PassThru) WriteObject(response);
     }

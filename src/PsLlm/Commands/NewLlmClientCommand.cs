@@ -289,6 +289,27 @@ public sealed class NewLlmClientCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoProxy { get; set; }
 
+    /// <summary>
+    /// The most requests this client starts per minute, across all its chats (those run at once with Invoke-LlmChat
+    /// -ThrottleLimit included): the starts are spread evenly, one every 60/N seconds. Set it to your account's limit to
+    /// avoid 429s altogether. Independently, a 429 with Retry-After, or rate-limit headers that say nothing is left
+    /// (x-ratelimit-remaining-requests: 0), pause every request of the client until the time the server names.
+    /// </summary>
+    /// <value>None (as fast as the server allows)</value>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>
+    /// The most tokens this client sends per minute, across all its chats: a request waits until the budget has room
+    /// for it. A request is counted by an estimate, a token per four bytes of its body, since servers count only once
+    /// they answer.
+    /// </summary>
+    /// <value>None (as the server allows)</value>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int TokensPerMinute { get; set; }
+
     /// <summary>A client per input object; -Default makes the last one the default.</summary>
     protected override void ProcessRecord()
     {
@@ -315,6 +336,8 @@ public sealed class NewLlmClientCommand : PSCmdlet
                 Proxy = Proxy is null ? null : ChatEngine.CheckProxy(Proxy),
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                 NoProxy = NoProxy,
+                RequestsPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(RequestsPerMinute)) ? RequestsPerMinute : null,
+                TokensPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(TokensPerMinute)) ? TokensPerMinute : null,
             };
             if (Default)
             {

@@ -18,6 +18,8 @@ internal sealed class ChatInvocation : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ActionPump _pump;
     private readonly WarningErrorSink _warnings;
+    private ConcurrentChats? _concurrent;
+    private BatchProgress? _progress;
 
     /// <summary>How long a finished chat keeps pumping for event actions still on their way.</summary>
     private static readonly TimeSpan TrailingEventBudget = TimeSpan.FromMilliseconds(40);
@@ -32,63 +34,37 @@ internal sealed class ChatInvocation : IDisposable
     /// <summary>Called from StopProcessing on another thread: only signals.</summary>
     public void Stop() => _stop.Cancel();
 
+    /// <summary>
+    /// Runs one chat on this thread and returns its response; null when it failed (the error was
+    /// written) or -WhatIf sent nothing.
+    /// </summary>
     public ChatResponse? Run(ChatParameters p)
     {
         IEnumerable<CallbackHandler> runHandlers = Array.Empty<CallbackHandler>();
         using var hostText = HostWriter.Through(_cmdlet);
+        var progress = p.ShowProgress ? _progress ??= new BatchProgress(_cmdlet, "Invoke-LlmChat") : null;
+        bool started = false, ended = false;
         try
         {
-            var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
-            var request = new ChatRequest
-            {
-                Prompt = p.Prompt ?? string.Empty,
-                Attachments = AttachmentArgument.ToAttachments(_cmdlet, p.Attachment),
-                System = p.System,
-                Model = p.Model ?? p.Session?.Model,
-                Temperature = p.Temperature,
-                TopP = p.TopP,
-                MaxTokens = p.MaxTokens,
-                Stop = p.Stop ?? Array.Empty<string>(),
-                Seed = p.Seed,
-                Stream = p.Stream || p.AsEvents,
-                Tags = p.Tag ?? Array.Empty<string>(),
-                Metadata = MetadataArgument.ToDictionary(p.Metadata),
-                Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray(),
-                Session = p.Session,
-                Tools = p.Tool ?? Array.Empty<LlmTool>(),
-                ToolChoice = p.ToolChoice,
-                MaxToolRounds = p.MaxToolRounds,
-                ResponseFormat = p.JsonSchema is not null
-                    ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)
-                    : p.JsonMode ? ResponseFormatSpec.JsonObject : null,
-            };
-
-            var local = RunHandlers.For(_cmdlet, client, client);
-            if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, () => _cmdlet.Stopping, p.IncludeReasoning));
-            local.AddRange(p.ExtraHandlers);
-
-            runHandlers = local.Concat(client.Callbacks).Concat(request.Callbacks).ToList();
-            var options = new RunOptions
-            {
-                LocalHandlers = local,
-                Pump = p.Interrupt is null ? _pump : new TurnInterrupt.PollingPump(_pump, p.Interrupt),
-                ErrorSink = _warnings,
-                ApproveTool = p.ApproveTool ?? ((tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool")),
-            };
-
-            var plan = ChatEngine.Plan(client, request);
-            // The chat is billed, so -WhatIf sends nothing; -Confirm asks. Otherwise it is never asked
-            // about (ShouldProcess stays for approval-gated tools, whose ConfirmImpact the cmdlet has).
-            if (WhatIfOrConfirmAsked() && !_cmdlet.ShouldProcess(plan.EndpointHost, $"Send chat ({plan.MessageCount} message{(plan.MessageCount == 1 ? "" : "s")}, model {plan.Model})"))
-                return null;
-            _cmdlet.WriteVerbose($"Chat with {plan.Endpoint}, model {plan.Model}{(request.Stream ? ", streamed" : string.Empty)}.");
+            var chat = Prepare(p);
+            runHandlers = chat.Handlers;
+            if (!MayRun(chat)) return null;
+            progress?.Started();
+            started = true;
             ChatResponse response;
+            var options = p.Interrupt is null ? chat.Options : new RunOptions
+            {
+                LocalHandlers = chat.Options.LocalHandlers,
+                Pump = new TurnInterrupt.PollingPump(_pump, p.Interrupt),
+                ErrorSink = chat.Options.ErrorSink,
+                ApproveTool = chat.Options.ApproveTool,
+            };
             using (var both = p.Interrupt is null ? null : CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, p.Interrupt.Token))
-                response = ChatEngine.Run(client, request, options, both?.Token ?? _stop.Token);
+                response = ChatEngine.Run(chat.Client, chat.Request, options, both?.Token ?? _stop.Token);
             _pump.Flush(TrailingEventBudget);
-            if (request.ResponseFormat is not null) response.Object = JsonText.ToObject(response.Text, _cmdlet);
-            _cmdlet.WriteVerbose($"{response.Model} answered in {response.Duration.TotalMilliseconds:0} ms ({response.FinishReason}; {response.Usage?.ToString() ?? "no usage"}).");
-            return response;
+            progress?.Ended(failed: false);
+            ended = true;
+            return Finish(chat, response);
         }
         catch (OperationCanceledException interrupted) when (!_stop.IsCancellationRequested && p.Interrupt is { Requested: true })
         {
@@ -101,27 +77,223 @@ internal sealed class ChatInvocation : IDisposable
         {
             // Ctrl+C: nothing can be written any more, but what arrived must not be lost, so the
             // record (its exception keeps PartialText and PartialResponse) goes straight into $Error.
-            if (stopped.InnerException is LlmException cancelled) KeepInErrorVariable(LlmErrorRecords.From(cancelled, p.Prompt));
+            if (stopped.InnerException is LlmException cancelled) KeepInErrorVariable(LlmErrorRecords.From(cancelled, p.InputObject ?? p.Prompt));
             throw new PipelineStoppedException();
         }
         catch (LlmException error)
         {
             _pump.Flush(TrailingEventBudget);
-            // A downstream Select-Object -First (or Ctrl+C) surfaced through a writer: let PowerShell see it.
-            if (FindPipelineStop(error) is { } stopped) ExceptionDispatchInfo.Capture(stopped).Throw();
-            if (p.Session is not null)
-                _cmdlet.WriteWarning("The turn failed; the session's history is unchanged.");
-            var record = LlmErrorRecords.From(error, p.Prompt);
-            if (error.Kind == LlmErrorKind.InvalidInput && error.ParameterName is "Endpoint" || error.ErrorId == "LlmApiKeyMissing")
-                _cmdlet.ThrowTerminatingError(record);
-            _cmdlet.WriteError(record);
+            progress?.Ended(failed: true);
+            ended = true;
+            Fail(error, p);
             return null;
         }
         finally
         {
+            if (started && !ended && !_cmdlet.Stopping) progress?.Ended(failed: true);
             FlushWarnings(runHandlers);
         }
     }
+
+    /// <summary>Takes the progress bar away at the end of the pipeline, if one was shown.</summary>
+    public void EndProgress()
+    {
+        if (!_stop.IsCancellationRequested) _progress?.Completed();
+    }
+
+    /// <summary>
+    /// Adds one chat to those running at once (-ThrottleLimit above 1), waiting while as many run
+    /// as may; writes the outcomes of chats that ended meanwhile through <paramref name="write"/>.
+    /// A chat refused before it starts (bad input, -WhatIf) is written as an error at once.
+    /// </summary>
+    public void Add(ChatParameters p, int throttleLimit, bool ordered, Action<ChatResponse> write)
+    {
+        using var hostText = HostWriter.Through(_cmdlet);
+        _concurrent ??= new ConcurrentChats(throttleLimit, ordered, _stop.Token);
+        _progress ??= new BatchProgress(_cmdlet, "Invoke-LlmChat");
+        try
+        {
+            var chat = Prepare(p);
+            if (!MayRun(chat)) return;
+            var options = new RunOptions { LocalHandlers = chat.Options.LocalHandlers, ErrorSink = chat.Options.ErrorSink, ApproveTool = chat.Options.ApproveTool };
+            _concurrent.Add(chat.Client, chat.Request, options, chat);
+            _progress.Started();
+        }
+        catch (LlmException error)
+        {
+            try
+            {
+                Fail(error, p);
+            }
+            catch
+            {
+                // A terminating error (LlmApiKeyMissing): the chats under way stop with it.
+                WindDown(keep: true);
+                throw;
+            }
+        }
+        while (_concurrent.IsFull) Deliver(_concurrent.Wait(_pump), write);
+    }
+
+    /// <summary>Waits for every chat added with <see cref="Add"/>, writing their outcomes.</summary>
+    public void Complete(Action<ChatResponse> write)
+    {
+        if (_concurrent is null) return;
+        using var hostText = HostWriter.Through(_cmdlet);
+        while (_concurrent.Outstanding > 0) Deliver(_concurrent.Wait(_pump), write);
+        _pump.Flush(TrailingEventBudget);
+    }
+
+    private void Deliver(IReadOnlyList<ConcurrentChatOutcome> outcomes, Action<ChatResponse> write)
+    {
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var outcome = outcomes[i];
+            var chat = (PreparedChat)outcome.Input!;
+            try
+            {
+                // Ctrl+C: nothing can be written any more (the catch below keeps the rest in $Error).
+                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+                if (outcome.Response is { } response)
+                {
+                    _progress!.Ended(failed: false);
+                    write(Finish(chat, response));
+                }
+                else
+                {
+                    _progress!.Ended(failed: true);
+                    var error = outcome.Error as LlmException ?? outcome.Error?.InnerException as LlmException;
+                    // Anything but an LlmException is a fault of PsLlm itself: let it be seen as it is.
+                    if (error is null) ExceptionDispatchInfo.Capture(outcome.Error!).Throw();
+                    Fail(error!, chat.Parameters);
+                }
+            }
+            catch (Exception stop) when (stop is PipelineStoppedException || FindPipelineStop(stop) is not null)
+            {
+                // Ctrl+C keeps what is left in $Error; a downstream Select-Object -First wanted no more.
+                var ctrlC = _stop.IsCancellationRequested;
+                if (ctrlC) KeepStopped(outcomes.Skip(i));
+                WindDown(keep: ctrlC);
+                throw;
+            }
+            catch
+            {
+                // A terminating error (LlmApiKeyMissing, a fault): nothing may go on running behind it.
+                WindDown(keep: true);
+                throw;
+            }
+            finally
+            {
+                FlushWarnings(chat.Handlers);
+            }
+        }
+    }
+
+    /// <summary>Stops every chat still running and waits for each to end; <paramref name="keep"/>: their outcomes go to $Error.</summary>
+    private void WindDown(bool keep)
+    {
+        if (_concurrent is null) return;
+        _stop.Cancel();
+        while (_concurrent.Outstanding > 0)
+        {
+            var outcomes = _concurrent.Wait(pump: null);
+            if (keep) KeepStopped(outcomes);
+        }
+    }
+
+    private void KeepStopped(IEnumerable<ConcurrentChatOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            var chat = (PreparedChat)outcome.Input!;
+            var error = outcome.Response is { } late
+                ? new LlmException(LlmErrorKind.Cancelled, "LlmNotWritten", "The answer arrived after the pipeline was stopped; it is on the error's PartialResponse.") { PartialResponse = Finish(chat, late) }
+                : outcome.Error as LlmException ?? outcome.Error?.InnerException as LlmException;
+            if (error is not null) KeepInErrorVariable(LlmErrorRecords.From(error, chat.Parameters.InputObject ?? chat.Parameters.Prompt));
+        }
+    }
+
+    /// <summary>
+    /// Everything one chat needs before it is sent: its client, request, handlers and run options,
+    /// checked (a missing attachment, a bad schema or endpoint throw LlmException here).
+    /// </summary>
+    private PreparedChat Prepare(ChatParameters p)
+    {
+        var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
+        var request = new ChatRequest
+        {
+            Prompt = p.Prompt ?? string.Empty,
+            Attachments = AttachmentArgument.ToAttachments(_cmdlet, p.Attachment),
+            System = p.System,
+            Model = p.Model ?? p.Session?.Model,
+            Temperature = p.Temperature,
+            TopP = p.TopP,
+            MaxTokens = p.MaxTokens,
+            Stop = p.Stop ?? Array.Empty<string>(),
+            Seed = p.Seed,
+            Stream = p.Stream || p.AsEvents,
+            Tags = p.Tag ?? Array.Empty<string>(),
+            Metadata = MetadataArgument.ToDictionary(p.Metadata),
+            Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray(),
+            Session = p.Session,
+            Tools = p.Tool ?? Array.Empty<LlmTool>(),
+            ToolChoice = p.ToolChoice,
+            MaxToolRounds = p.MaxToolRounds,
+            ResponseFormat = p.JsonSchema is not null
+                ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)
+                : p.JsonMode ? ResponseFormatSpec.JsonObject : null,
+        };
+
+        var local = RunHandlers.For(_cmdlet, client, client);
+        if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, () => _cmdlet.Stopping, p.IncludeReasoning));
+        local.AddRange(p.ExtraHandlers);
+        var options = new RunOptions
+        {
+            LocalHandlers = local,
+            Pump = _pump,
+            ErrorSink = _warnings,
+            ApproveTool = p.ApproveTool ?? ((tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool")),
+        };
+        return new PreparedChat(p, client, request, options, local.Concat(client.Callbacks).Concat(request.Callbacks).ToList());
+    }
+
+    /// <summary>
+    /// The chat is billed, so -WhatIf sends nothing and -Confirm asks; otherwise it is never asked
+    /// about (ShouldProcess stays for approval-gated tools, whose ConfirmImpact the cmdlet has).
+    /// </summary>
+    private bool MayRun(PreparedChat chat)
+    {
+        var plan = ChatEngine.Plan(chat.Client, chat.Request);
+        if (WhatIfOrConfirmAsked() && !_cmdlet.ShouldProcess(plan.EndpointHost, $"Send chat ({plan.MessageCount} message{(plan.MessageCount == 1 ? "" : "s")}, model {plan.Model})"))
+            return false;
+        _cmdlet.WriteVerbose($"Chat with {plan.Endpoint}, model {plan.Model}{(chat.Request.Stream ? ", streamed" : string.Empty)}.");
+        return true;
+    }
+
+    /// <summary>A response as Invoke-LlmChat hands it out: its prompt and input, the parsed JSON when asked for.</summary>
+    private ChatResponse Finish(PreparedChat chat, ChatResponse response)
+    {
+        response.Prompt = chat.Request.Prompt;
+        response.InputObject = chat.Parameters.InputObject;
+        if (chat.Request.ResponseFormat is not null) response.Object = JsonText.ToObject(response.Text, _cmdlet);
+        _cmdlet.WriteVerbose($"{response.Model} answered in {response.Duration.TotalMilliseconds:0} ms ({response.FinishReason}; {response.Usage?.ToString() ?? "no usage"}).");
+        return response;
+    }
+
+    private void Fail(LlmException error, ChatParameters p)
+    {
+        // A downstream Select-Object -First (or Ctrl+C) surfaced through a writer: let PowerShell see it.
+        if (FindPipelineStop(error) is { } stopped) ExceptionDispatchInfo.Capture(stopped).Throw();
+        if (p.Session is not null)
+            _cmdlet.WriteWarning("The turn failed; the session's history is unchanged.");
+        var record = LlmErrorRecords.From(error, p.InputObject ?? p.Prompt);
+        if (error.Kind == LlmErrorKind.InvalidInput && error.ParameterName is "Endpoint" || error.ErrorId == "LlmApiKeyMissing")
+            _cmdlet.ThrowTerminatingError(record);
+        _cmdlet.WriteError(record);
+    }
+
+    /// <summary>One chat made ready: what was bound, the client, the request, the run's options and every handler it reaches.</summary>
+    private sealed record PreparedChat(ChatParameters Parameters, LlmClient Client, ChatRequest Request, RunOptions Options, IReadOnlyList<CallbackHandler> Handlers);
 
     private bool WhatIfOrConfirmAsked()
     {
@@ -159,6 +331,9 @@ internal sealed class ChatInvocation : IDisposable
 
     public void Dispose()
     {
+        // Whatever ended the command, no chat of it may go on running behind it.
+        if (_concurrent is { Outstanding: > 0 }) WindDown(keep: false);
+        _concurrent?.Dispose();
         _pump.Dispose();
         _stop.Dispose();
     }

@@ -6,6 +6,8 @@ namespace PsLlm.Invocation;
 internal sealed record ChatParameters
 {
     public string? Prompt { get; init; }
+    /// <summary>The object piped in for this chat, kept on its response and errors to match them to it.</summary>
+    public object? InputObject { get; init; }
     /// <summary>Files and image URLs to send with the prompt, as given (-Attachment, /attach).</summary>
     public string[]? Attachment { get; init; }
     public string? System { get; init; }
@@ -36,6 +38,8 @@ internal sealed record ChatParameters
     public TurnInterrupt? Interrupt { get; init; }
     /// <summary>Delivery handlers a calling cmdlet adds for this chat only (e.g. Start-LlmChat's host writer).</summary>
     public IReadOnlyList<CallbackHandler> ExtraHandlers { get; init; } = Array.Empty<CallbackHandler>();
+    /// <summary>Show Write-Progress for a pipeline of chats (not for one chat, nor while tokens stream).</summary>
+    public bool ShowProgress { get; init; }
     /// <summary>Asks whether an approval-gated tool may run; null: the cmdlet's ShouldProcess.</summary>
     public Func<LlmTool, ToolCall, bool>? ApproveTool { get; init; }
 }
