@@ -79,6 +79,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// </summary>
     public ModelsAnswer ModelsAnswer { get; set; } = ModelsAnswer.Default;
 
+    /// <summary>How long an unscripted (echo) answer takes: a server's latency, for throughput benchmarks.</summary>
+    public int DefaultDelayMs { get; set; }
+
     /// <summary>The most chat requests the server was answering at the same moment since the last reset.</summary>
     public int MostChatsInFlight => Volatile.Read(ref _mostChatsInFlight);
 
@@ -244,7 +247,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
-        reply ??= new FakeReply { Text = DefaultAnswer(chat), Model = "" };
+        reply ??= new FakeReply { Text = DefaultAnswer(chat), Model = "", DelayMs = DefaultDelayMs };
         await new ChatCompletionWriter(context, reply, chat, sequence).WriteAsync(cancellationToken);
     }
 

@@ -64,6 +64,19 @@ internal sealed class OwnerThread : IDisposable
         return ran;
     }
 
+    /// <summary>Wakes the owner if it waits in <see cref="RunHanded"/> (something it waits for happened elsewhere).</summary>
+    public void Wake()
+    {
+        try
+        {
+            _handed.Add(new Handed(static () => { }, null));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The owner is gone: nobody to wake.
+        }
+    }
+
     private void Hand(Action work)
     {
         var handed = new Handed(work, ExecutionContext.Capture());

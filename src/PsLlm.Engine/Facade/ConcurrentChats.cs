@@ -104,7 +104,10 @@ public sealed class ConcurrentChats : IDisposable
                 continue;
             }
             Interlocked.Increment(ref _running);
-            _ = Task.Run(() => RunOnWorker(next), CancellationToken.None);
+            // A thread of its own: the chat waits synchronously (for its stream, for the waiting
+            // thread), and sixteen such waits on pool threads would starve the pool that reads the
+            // HTTP responses.
+            _ = Task.Factory.StartNew(() => RunOnWorker(next), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         // Chats of a busy session keep their place for when it is free.
         if (skipped.Count > 0)
@@ -150,6 +153,8 @@ public sealed class ConcurrentChats : IDisposable
         pending.Response = response;
         pending.Error = error;
         lock (_gate) _finished.Add(pending);
+        // The waiting thread hands the next chat its place at once, not at its next poll.
+        _owner.Wake();
     }
 
     private void Collect(List<ConcurrentChatOutcome> ready)
