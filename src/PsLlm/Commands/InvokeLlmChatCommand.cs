@@ -273,6 +273,20 @@ namespace PsLlm.Commands;
 /// ]]></code>
 /// <para>Each file binds to -Attachment by its FullName: one chat per file, with the same prompt.</para>
 /// </example>
+/// <example title="many prompts at once">
+/// <setup><![CDATA[
+/// "Id,Prompt`n101,The app crashes when I save.`n102,How do I export my data?`n103,Please add a dark mode." | Set-Content tickets.csv
+/// ]]></setup>
+/// <code><![CDATA[
+/// Import-Csv tickets.csv |
+///     Invoke-LlmChat -System 'Classify as bug, question or request. One word.' -ThrottleLimit 8 |
+///     Select-Object @{ Name = 'Id'; Expression = { $_.InputObject.Id } }, Text
+/// ]]></code>
+/// <para>
+/// Up to eight chats run at once. Each response's InputObject is its CSV row, so results (which come as chats end;
+/// add -Ordered for input order) are matched to their tickets.
+/// </para>
+/// </example>
 /// <example title="see every event of a run">
 /// <code><![CDATA[
 /// Invoke-LlmChat 'hi' -AsEvents | Format-Table
