@@ -15,6 +15,7 @@
     TypesToProcess       = @('PsLlm.types.ps1xml')
     CmdletsToExport      = @(
         'New-LlmClient'
+        'New-LlmFakeClient'
         'Get-LlmModel'
         'Show-LlmMarkdown'
         'New-LlmTool'

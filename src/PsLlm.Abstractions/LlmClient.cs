@@ -5,9 +5,10 @@ namespace PsLlm;
 /// <summary>
 /// A connection to an OpenAI-compatible server: endpoint, credentials, default model, transport
 /// settings and client-scoped callbacks. Created by New-LlmClient. The API key is held as a
-/// SecureString and is never exposed by any property or by ToString.
+/// SecureString and is never exposed by any property or by ToString. <see cref="LlmFakeClient"/>
+/// is the one kind of client that answers without a server.
 /// </summary>
-public sealed class LlmClient : LlmEventSource
+public class LlmClient : LlmEventSource
 {
     /// <summary>OpenAI's public endpoint, used when no endpoint is given.</summary>
     public static readonly Uri OpenAIEndpoint = new("https://api.openai.com/v1");
@@ -117,6 +118,12 @@ public sealed class LlmClient : LlmEventSource
     /// estimate of its size (a token per four bytes); null: as the server allows.
     /// </summary>
     public int? TokensPerMinute { get; init; }
+
+    /// <summary>
+    /// A file every exchange of this client is recorded to (New-LlmClient -RecordPath), in the OpenAI SDK's session
+    /// record format, keys and header values sanitized: New-LlmFakeClient -ReplayPath replays it. Null: nothing is recorded.
+    /// </summary>
+    public string? RecordPath { get; init; }
 
     internal SecureString? ApiKey { get; }
     internal IReadOnlyDictionary<string, string> Headers => _headers;

@@ -32,7 +32,8 @@ internal sealed class LlmConnection
             UserAgentApplicationId = "PsLlm",
         };
         if (client.Timeout is { } timeout) options.NetworkTimeout = timeout;
-        if (Transport(client) is { } transport) options.Transport = transport;
+        Redactor = new SecretRedactor(client.Headers.Values.Append(key).Append(client.ProxyCredential?.Password));
+        if (Transport(client, Redactor) is { } transport) options.Transport = transport;
         // Every try of every request (retries too) waits for its turn in the client's one pace.
         Pacer = new RequestPacer(client.RequestsPerMinute, client.TokensPerMinute);
         options.AddPolicy(new PacingPolicy(Pacer), PipelinePosition.PerTry);
@@ -40,7 +41,6 @@ internal sealed class LlmConnection
         // The SDK insists on a credential; without a key the header policy strips it again.
         // The model travels in each body PsLlm writes; the ChatClient's own model is never sent.
         Chat = new OpenAIClient(new ApiKeyCredential(key ?? "no-key"), options).GetChatClient("unused");
-        Redactor = new SecretRedactor(client.Headers.Values.Append(key).Append(client.ProxyCredential?.Password));
         StreamIdleTimeout = client.Timeout ?? SdkDefaultTimeout;
     }
 
@@ -50,22 +50,31 @@ internal sealed class LlmConnection
     public RequestPacer Pacer { get; }
 
     /// <summary>
-    /// An HTTP transport of the client's own when it names a proxy, no proxy, or proxy credentials;
-    /// otherwise null, and the SDK's shared one applies, with the proxy .NET takes from the
-    /// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+    /// An HTTP transport of the client's own when it names a proxy, no proxy, or proxy credentials,
+    /// records its exchanges (-RecordPath), or is a fake that answers in the process; otherwise
+    /// null, and the SDK's shared one applies, with the proxy .NET takes from the environment
+    /// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
     /// </summary>
-    private static HttpClientPipelineTransport? Transport(LlmClient client)
+    private static HttpClientPipelineTransport? Transport(LlmClient client, SecretRedactor redactor)
+    {
+        if (client is LlmFakeClient fake) return Over(new FakeAnswerHandler(fake));
+        var network = NetworkHandler(client);
+        if (client.RecordPath is { } path) return Over(new RecordingHandler(network ?? new SocketsHttpHandler(), path, client.HeaderNames, redactor));
+        return network is null ? null : Over(network);
+    }
+
+    private static SocketsHttpHandler? NetworkHandler(LlmClient client)
     {
         if (client.Proxy is null && !client.NoProxy && client.ProxyCredential is null) return null;
         var handler = new SocketsHttpHandler { UseProxy = !client.NoProxy };
-        if (client.NoProxy) return Over(handler);
+        if (client.NoProxy) return handler;
         if (client.Proxy is { } proxy) handler.Proxy = new WebProxy(proxy) { Credentials = client.ProxyCredential };
         else handler.DefaultProxyCredentials = client.ProxyCredential;
-        return Over(handler);
+        return handler;
     }
 
     // The SDK's pipeline times each try (NetworkTimeout) and streams reads; HttpClient must not cut them.
-    private static HttpClientPipelineTransport Over(SocketsHttpHandler handler) =>
+    private static HttpClientPipelineTransport Over(HttpMessageHandler handler) =>
         new(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
 
     /// <summary>Sends chat-completions bodies through the SDK's pipeline (protocol method).</summary>

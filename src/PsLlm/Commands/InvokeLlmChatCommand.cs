@@ -839,7 +839,8 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
         var parameters = new ChatParameters
         {
             Prompt = Prompt,
-            InputObject = InputObject,
+            // A piped string or file is itself; a PSCustomObject (a CSV row) only exists as its PSObject.
+            InputObject = InputObject is { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : InputObject,
             Attachment = Attachment,
             System = System,
             Client = Client,

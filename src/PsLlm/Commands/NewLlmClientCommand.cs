@@ -310,6 +310,24 @@ public sealed class NewLlmClientCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int TokensPerMinute { get; set; }
 
+    /// <summary>
+    /// Records every exchange of the client (request and answer, streams included) to this file, in the OpenAI .NET
+    /// SDK's session record format, for New-LlmFakeClient -ReplayPath to replay in tests. The API key, the values of
+    /// -Header, cookies and any other secret the client holds are written as "Sanitized"; prompts and answers are
+    /// written as they are. The file is rewritten after each exchange; its folder must exist.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RecordPath { get; set; }
+
+    // Checked now, not at the first chat: the folder must exist, and the path must not be a folder.
+    private static string RecordFile(string path)
+    {
+        if (Directory.Exists(path) || Path.GetDirectoryName(path) is { Length: > 0 } folder && !Directory.Exists(folder))
+            throw new LlmException(LlmErrorKind.InvalidInput, "LlmRecordPathInvalid", $"'{path}' cannot be a recording: {(Directory.Exists(path) ? "it is a folder" : "its folder does not exist")}.") { ParameterName = nameof(RecordPath) };
+        return path;
+    }
+
     /// <summary>A client per input object; -Default makes the last one the default.</summary>
     protected override void ProcessRecord()
     {
@@ -338,14 +356,9 @@ public sealed class NewLlmClientCommand : PSCmdlet
                 NoProxy = NoProxy,
                 RequestsPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(RequestsPerMinute)) ? RequestsPerMinute : null,
                 TokensPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(TokensPerMinute)) ? TokensPerMinute : null,
+                RecordPath = RecordPath is null ? null : RecordFile(FileSystemPath.Resolve(this, RecordPath, "LlmRecordPathInvalid", "a recording is a file")),
             };
-            if (Default)
-            {
-                var state = ModuleState.Current;
-                if (state.DefaultClient is { } previous) previous.IsDefault = false;
-                client.IsDefault = true;
-                state.DefaultClient = client;
-            }
+            if (Default) ModuleState.Current.MakeDefault(client);
             WriteObject(client);
         }
         catch (LlmException error)

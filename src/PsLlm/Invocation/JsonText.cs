@@ -28,6 +28,10 @@ internal static class JsonText
             ?? throw new LlmException(LlmErrorKind.InvalidInput, "LlmInvalidJsonSchema", "-JsonSchema could not be converted to JSON.") { ParameterName = "JsonSchema" };
     }
 
+    /// <summary>A hashtable (or any object) as compact JSON text, as ConvertTo-Json writes it.</summary>
+    public static string ToJson(object value, PSCmdlet cmdlet, Func<string, Exception?, LlmException> fail) =>
+        Run(cmdlet, fail, "ConvertTo-Json", ("InputObject", value), ("Depth", 100), ("Compress", true))?.ToString() ?? "null";
+
     /// <summary>Parses an answer into PSCustomObjects (arrays into object[]).</summary>
     public static object? ToObject(string json, PSCmdlet cmdlet) =>
         Run(cmdlet, InvalidAnswer, "ConvertFrom-Json", ("InputObject", json), ("Depth", 100), ("NoEnumerate", true));

@@ -18,8 +18,16 @@ internal sealed class ModuleState
     public static ModuleState Current =>
         Runspace.DefaultRunspace is { } runspace ? ByRunspace.GetValue(runspace, _ => new ModuleState()) : NoRunspace;
 
-    /// <summary>Set by New-LlmClient -Default.</summary>
-    public LlmClient? DefaultClient { get; set; }
+    /// <summary>Set by New-LlmClient -Default (and New-LlmFakeClient -Default), through <see cref="MakeDefault"/>.</summary>
+    public LlmClient? DefaultClient { get; private set; }
+
+    /// <summary>Makes <paramref name="client"/> the default client of the session; the previous one no longer is.</summary>
+    public void MakeDefault(LlmClient client)
+    {
+        if (DefaultClient is { } previous) previous.IsDefault = false;
+        client.IsDefault = true;
+        DefaultClient = client;
+    }
 
     /// <summary>Built from OPENAI_* / PSLLM_MODEL and rebuilt when they change.</summary>
     public LlmClient? EnvironmentClient { get; set; }
