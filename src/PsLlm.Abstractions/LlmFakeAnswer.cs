@@ -7,7 +7,7 @@ namespace PsLlm;
 /// </summary>
 public sealed class LlmFakeAnswer
 {
-    /// <summary>The answer's text.</summary>
+    /// <summary>The answer's text; when empty and <see cref="Tokens"/> are given, their concatenation.</summary>
     public string Text { get; init; } = string.Empty;
     /// <summary>The pieces a streamed answer comes in; null: the text split after each word.</summary>
     public IReadOnlyList<string>? Tokens { get; init; }

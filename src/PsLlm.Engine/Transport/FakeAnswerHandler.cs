@@ -43,6 +43,12 @@ internal sealed class FakeAnswerHandler(LlmFakeClient fake) : HttpMessageHandler
         var stream = json?["stream"]?.GetValueKind() == JsonValueKind.True;
         var includeUsage = json?["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
         var tokens = answer.Tokens ?? Words(answer.Text);
+        // Tokens alone say the text too.
+        if (answer.Text.Length == 0 && answer.Tokens is { Count: > 0 }) answer = new LlmFakeAnswer
+        {
+            Text = string.Concat(answer.Tokens), Tokens = answer.Tokens, Reasoning = answer.Reasoning, ToolCalls = answer.ToolCalls, Usage = answer.Usage,
+            FinishReason = answer.FinishReason, TokenDelay = answer.TokenDelay, Model = answer.Model,
+        };
         var usage = answer.Usage ?? new TokenUsage { InputTokens = Math.Max(1, body.Length / 4), OutputTokens = Math.Max(tokens.Count, 1), TotalTokens = Math.Max(1, body.Length / 4) + Math.Max(tokens.Count, 1) };
         var finish = answer.FinishReason ?? (answer.ToolCalls.Count > 0 ? "tool_calls" : "stop");
         if (!stream)

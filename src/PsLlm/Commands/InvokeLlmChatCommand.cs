@@ -119,6 +119,7 @@ namespace PsLlm.Commands;
 /// With -AsEvents, every callback event object, in order (derived types such as PsLlm.ChainStartEvent,
 /// PsLlm.LlmNewTokenEvent and PsLlm.LlmEndEvent).
 /// </output>
+/// <output type="PsLlm.LlmChatJob">With -AsJob, the job; Receive-Job gets what the command would have written.</output>
 /// <notes>
 /// <para>
 /// Error ids (the first part of the FullyQualifiedErrorId, e.g. "LlmRateLimited,PsLlm.Commands.InvokeLlmChatCommand")
@@ -285,6 +286,19 @@ namespace PsLlm.Commands;
 /// <para>
 /// Up to eight chats run at once. Each response's InputObject is its CSV row, so results (which come as chats end;
 /// add -Ordered for input order) are matched to their tickets.
+/// </para>
+/// </example>
+/// <example title="chats in the background">
+/// <setup><![CDATA[
+/// "What is PowerShell?`nWhat is a cmdlet?" | Set-Content questions.txt
+/// ]]></setup>
+/// <code><![CDATA[
+/// $job = Get-Content questions.txt | Invoke-LlmChat -AsJob -ThrottleLimit 4
+/// Get-Job -Id $job.Id
+/// $job | Receive-Job -Wait | Select-Object Prompt, Text
+/// ]]></code>
+/// <para>
+/// The chats run as a job while the session stays free; Receive-Job collects the answers (Stop-Job stops them).
 /// </para>
 /// </example>
 /// <example title="see every event of a run">
@@ -487,6 +501,7 @@ namespace PsLlm.Commands;
 [OutputType(typeof(ChatResponse), typeof(PSObject), ParameterSetName = new[] { DefaultSet })]
 [OutputType(typeof(ChatToken), typeof(ChatResponse), ParameterSetName = new[] { StreamSet })]
 [OutputType(typeof(LlmEvent), ParameterSetName = new[] { EventsSet })]
+[OutputType(typeof(LlmChatJob))]
 public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
 {
     private const string DefaultSet = "Response";
@@ -819,9 +834,37 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     [Parameter(ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>
+    /// <para>
+    /// Runs the command as a background job instead, and writes the job (a PsLlm.LlmChatJob) at once, after the piped
+    /// input is collected. The job runs the same chats, with the same parameters and piped objects, in a runspace of
+    /// its own: Get-Job lists it, Receive-Job takes its results as they come (-Wait to wait for all), Stop-Job stops it
+    /// as Ctrl+C would (stopped chats go to its Error stream with their partial answers), Remove-Job releases it.
+    /// </para>
+    /// <para>
+    /// The job uses this session's default client and registered callbacks, and its chats raise PsLlm.&lt;EventName&gt;
+    /// engine events in this session, so Register-EngineEvent actions here see them. -Callback scriptblocks run in the
+    /// job's runspace (re-created there, as for ForEach-Object -Parallel: they do not see this session's variables).
+    /// </para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    private Hashtable? _jobParameters;
+    private List<PSObject>? _jobInput;
+
     /// <summary>One invocation (its pump, warnings and Ctrl+C token) serves every chat of the pipeline.</summary>
     protected override void BeginProcessing()
     {
+        if (AsJob)
+        {
+            if (ThrottleLimit > 1 && Stream && !AsEvents) ThrottleTerminatingError();
+            // The command line's parameters (piped ones bind again in the job, per object).
+            _jobParameters = new Hashtable(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
+            _jobParameters.Remove(nameof(AsJob));
+            _jobInput = new List<PSObject>();
+            return;
+        }
         _host = new ChatInvocation(this);
         _modelGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Model));
         if (ThrottleLimit > 1 && Stream && !AsEvents)
@@ -836,6 +879,11 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     /// <summary>One chat per input object: now, or added to those running at once (-ThrottleLimit).</summary>
     protected override void ProcessRecord()
     {
+        if (AsJob)
+        {
+            if (MyInvocation.ExpectingInput && InputObject is not null) _jobInput!.Add(InputObject);
+            return;
+        }
         var parameters = new ChatParameters
         {
             Prompt = Prompt,
@@ -876,6 +924,13 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
     /// <summary>Waits for the chats still running at once (-ThrottleLimit), writing their results.</summary>
     protected override void EndProcessing()
     {
+        if (AsJob)
+        {
+            var job = LlmChatJob.Start(this, _jobParameters!, _jobInput!);
+            JobRepository.Add(job);
+            WriteObject(job);
+            return;
+        }
         if (ThrottleLimit > 1) _host!.Complete(Write);
         _host!.EndProgress();
     }

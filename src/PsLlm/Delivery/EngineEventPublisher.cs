@@ -16,12 +16,21 @@ internal sealed class EngineEventPublisher : CallbackHandler
     private readonly PSEventManager _events;
     private readonly object _sender;
     private readonly TokenCoalescer _coalescer = new();
+    private readonly bool _otherSession;
 
-    public EngineEventPublisher(PSEventManager events, object sender)
+    /// <param name="events">The event manager of the session whose subscribers get the events.</param>
+    /// <param name="sender">The events' Sender.</param>
+    /// <param name="otherSession">
+    /// True when the events belong to another session than the one running the chat (an -AsJob
+    /// job's, raised in the session that started it): that session processes them on its own
+    /// thread, when it is free, instead of on the chat's.
+    /// </param>
+    public EngineEventPublisher(PSEventManager events, object sender, bool otherSession = false)
     {
         _events = events;
         _sender = sender;
-        Name = "EngineEvents";
+        _otherSession = otherSession;
+        Name = otherSession ? "EngineEvents (forwarded)" : "EngineEvents";
     }
 
     private bool IsSubscribed(string sourceIdentifier)
@@ -35,7 +44,7 @@ internal sealed class EngineEventPublisher : CallbackHandler
     {
         var id = Prefix + e.EventName;
         if (!IsSubscribed(id)) return;
-        _events.GenerateEvent(id, _sender, new object[] { _sender, e }, PSObject.AsPSObject(e), true, false);
+        _events.GenerateEvent(id, _sender, new object[] { _sender, e }, PSObject.AsPSObject(e), processInCurrentThread: !_otherSession, waitForCompletionInCurrentThread: false);
     }
 
     public override void Handle(LlmEvent e)

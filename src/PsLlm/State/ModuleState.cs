@@ -16,7 +16,26 @@ internal sealed class ModuleState
     private int _nextId;
 
     public static ModuleState Current =>
-        Runspace.DefaultRunspace is { } runspace ? ByRunspace.GetValue(runspace, _ => new ModuleState()) : NoRunspace;
+        Runspace.DefaultRunspace is { } runspace ? For(runspace) : NoRunspace;
+
+    /// <summary>The state of <paramref name="runspace"/> (made on first use).</summary>
+    public static ModuleState For(Runspace runspace) => ByRunspace.GetValue(runspace, _ => new ModuleState());
+
+    /// <summary>
+    /// A job's runspace takes over its caller's default client and registered callbacks (scriptblocks
+    /// among them run in the job's runspace, re-created there), and <paramref name="forwarder"/>,
+    /// which raises the job's engine events in the caller's session.
+    /// </summary>
+    public void InheritFrom(ModuleState caller, CallbackHandler forwarder)
+    {
+        if (caller.DefaultClient is { } client) DefaultClient = client;
+        lock (_registrations)
+        {
+            _registrations.AddRange(caller.Registrations);
+            _nextId = Math.Max(_nextId, _registrations.Count == 0 ? 0 : _registrations.Max(r => r.Id));
+        }
+        Add(id => new CallbackRegistration { Id = id, Name = "Forward to the calling session", EventName = ["*"], Handler = forwarder });
+    }
 
     /// <summary>Set by New-LlmClient -Default (and New-LlmFakeClient -Default), through <see cref="MakeDefault"/>.</summary>
     public LlmClient? DefaultClient { get; private set; }
