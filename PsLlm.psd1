@@ -20,6 +20,11 @@
         'Show-LlmMarkdown'
         'New-LlmTool'
         'Invoke-LlmChat'
+        'Start-LlmBatch'
+        'Get-LlmBatch'
+        'Wait-LlmBatch'
+        'Receive-LlmBatch'
+        'Stop-LlmBatch'
         'Register-LlmCallback'
         'Get-LlmCallback'
         'Unregister-LlmCallback'
@@ -46,7 +51,8 @@
             Tags         = @('LLM', 'OpenAI', 'Ollama', 'AI', 'Chat', 'LangChain', 'Callbacks', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ReleaseNotes = @'
-0.1.0: chat with any OpenAI-compatible server (streamed, structured, with tools, sessions and attachments), Get-LlmModel,
+0.1.0: chat with any OpenAI-compatible server (streamed, structured, with tools, sessions and attachments, many at once or as
+batches, in jobs), Get-LlmModel, New-LlmFakeClient for tests,
 proxies, an interactive Start-LlmChat with Markdown answers, LangChain-style callback events delivered four ways, and
 recorders for every inference (console, JSONL, webhook, OpenTelemetry, a SQLite log with usage and cost).
 CHANGELOG.md in the module's folder lists everything; LICENSE and THIRD-PARTY-NOTICES.txt are beside it.

@@ -50,6 +50,8 @@ public sealed class ChatResponse
     /// at once can be matched to their inputs; null when nothing was piped.
     /// </summary>
     public object? InputObject { get; internal set; }
+    /// <summary>The id of the batch item this answers (Receive-LlmBatch); null for a chat.</summary>
+    public string? CustomId { get; internal set; }
 
     /// <summary>The answer's <see cref="Text"/>.</summary>
     public override string ToString() => Text;

@@ -153,6 +153,16 @@ Describe 'Views' {
         $shown | Should -Not -Match 'FinishReason'
     }
 
+    It 'responses still make a table with Format-Table, and tokens then the response show as text' {
+        $fake = New-LlmFakeClient -Response 'one', 'two', @{ Tokens = 'x ', 'y' }
+        $table = 'a', 'b' | Invoke-LlmChat -Client $fake | Format-Table Prompt, Text | Out-String
+        $table | Should -Match 'Prompt\s+Text'
+        $table | Should -Match 'a\s+one'
+        $shown = Invoke-LlmChat 'c' -Client $fake -Stream -PassThru | Out-String
+        $shown | Should -Match 'x y'
+        $shown | Should -Not -Match 'FinishReason'
+    }
+
     It 'an LlmError event shows a one-line error in lists and tables, not a stack trace' {
         $bad = New-LlmClient -Endpoint 'http://127.0.0.1:9/v1' -Model m -MaxRetries 0
         $failure = Invoke-LlmChat 'x' -Client $bad -AsEvents -ErrorAction SilentlyContinue | Where-Object EventName -EQ LlmError

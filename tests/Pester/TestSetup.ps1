@@ -99,3 +99,9 @@ function Get-FakeProxy([string] $User, [string] $Password) {
     $settings = @{ user = $User; password = $Password } | ConvertTo-Json
     Invoke-RestMethod -Method Post -Uri "$AdminBase/_admin/proxy" -Body $settings -ContentType 'application/json'
 }
+
+# How the fake server's next batches behave: a status they stay at, items (by custom_id) that fail.
+function Set-FakeBatches([string] $HoldAt, [string[]] $FailCustomIds = @(), [int] $FailStatus = 400) {
+    $settings = @{ holdAt = $HoldAt; failCustomIds = @($FailCustomIds); failStatus = $FailStatus } | ConvertTo-Json
+    $null = Invoke-RestMethod -Method Post -Uri "$AdminBase/_admin/batches" -Body $settings -ContentType 'application/json'
+}

@@ -51,6 +51,18 @@ internal sealed class AdminApi(FakeOpenAIServer server)
                 await context.Response.WriteJsonAsync(200, list, cancellationToken);
                 return;
 
+            case "/_admin/batches" when HttpMethods.IsPost(method):
+                // {"holdAt": "in_progress", "failCustomIds": ["2"], "failStatus": 400}: how the next batches behave.
+                var batchSettings = JsonNode.Parse(body.Length == 0 ? "{}" : body) as JsonObject ?? new JsonObject();
+                server.BatchSettings = new BatchSettings
+                {
+                    HoldAt = (string?)batchSettings["holdAt"],
+                    FailCustomIds = new HashSet<string>((batchSettings["failCustomIds"] as JsonArray)?.Select(v => v?.ToString() ?? string.Empty) ?? [], StringComparer.Ordinal),
+                    FailStatus = (int?)batchSettings["failStatus"] ?? 400,
+                };
+                context.Response.StatusCode = 204;
+                return;
+
             case "/_admin/stats" when HttpMethods.IsGet(method):
                 // {"mostChatsInFlight": n}: how many chat requests overlapped at most since the last reset.
                 await context.Response.WriteJsonAsync(200, new JsonObject { ["mostChatsInFlight"] = server.MostChatsInFlight }, cancellationToken);

@@ -79,6 +79,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// </summary>
     public ModelsAnswer ModelsAnswer { get; set; } = ModelsAnswer.Default;
 
+    /// <summary>The Files and Batch APIs: uploaded files and the batches made from them.</summary>
+    internal FakeBatches Batches { get; } = new();
+
+    /// <summary>How the next batches behave: where they stop advancing, which items fail.</summary>
+    public BatchSettings BatchSettings
+    {
+        get => Batches.Settings;
+        set => Batches.Settings = value;
+    }
+
     /// <summary>How long an unscripted (echo) answer takes: a server's latency, for throughput benchmarks.</summary>
     public int DefaultDelayMs { get; set; }
 
@@ -106,6 +116,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
         Interlocked.Exchange(ref _mostChatsInFlight, 0);
         ModelsAnswer = ModelsAnswer.Default;
+        Batches.Reset();
         _proxy?.Reset();
     }
 
@@ -184,6 +195,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                     Interlocked.Decrement(ref _chatsInFlight);
                 }
             }
+            else if (await Batches.HandleAsync(context, path, body, cancellationToken))
+            {
+                // The Files and Batch APIs answered it.
+            }
             else if (path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(request.Method))
             {
                 var models = ModelsAnswer;
@@ -255,7 +270,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// The answer when nothing is scripted or recorded: an echo of the last user message, as JSON
     /// when the request asked for JSON (fitting its schema, if it gave one).
     /// </summary>
-    private static string DefaultAnswer(ChatRequest chat)
+    internal static string DefaultAnswer(ChatRequest chat)
     {
         var echo = "Echo: " + chat.LastUserText;
         if (!chat.JsonMode) return echo;

@@ -34,6 +34,17 @@ internal sealed class ChatRunner
     }
 
     /// <summary>
+    /// The body this chat would send, not streamed (a batch's request line): checked as
+    /// <see cref="Invoke"/> checks it.
+    /// </summary>
+    public BinaryData Body(ChatRequest request)
+    {
+        ChatRequestValidator.Validate(request, _client);
+        var model = string.IsNullOrWhiteSpace(request.Model) ? _client.Model : request.Model!;
+        return ChatRequestWriter.Write(request, model, BuildConversation(request, request.Session, request.BuildPrompt()), streamUsage: false);
+    }
+
+    /// <summary>
     /// Sends the chat and returns the complete response. With tools, the model's tool calls are run
     /// here (on the caller's thread) and answered until it gives a final answer. With a session,
     /// its history is sent and the whole turn appended on success. Throws
@@ -158,7 +169,7 @@ internal sealed class ChatRunner
     }
 
     /// <summary>System message (the request's, else the session's), history (trimmed session or given), prompt.</summary>
-    private static List<ChatMessage> BuildConversation(ChatRequest request, ChatSession? session, ChatMessage prompt)
+    internal static List<ChatMessage> BuildConversation(ChatRequest request, ChatSession? session, ChatMessage prompt)
     {
         var messages = new List<ChatMessage>();
         var system = request.BuildSystem() ?? (string.IsNullOrEmpty(session?.System) ? null : new ChatMessage("system", session!.System!));
@@ -225,7 +236,7 @@ internal sealed class ChatRunner
         }
     }
 
-    private static void Apply(StreamItem item, CallbackManager llm, ChatRunState state, bool streamed)
+    internal static void Apply(StreamItem item, CallbackManager llm, ChatRunState state, bool streamed)
     {
         switch (item)
         {

@@ -58,14 +58,20 @@ internal static class LlmErrorMapper
 
     private static LlmException FromStatus(ClientResultException http, string model, string partialText, SecretRedactor redactor)
     {
-        var status = http.Status;
         var response = http.GetRawResponse();
-        var body = response?.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
+        return FromAnswer(http.Status, response?.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty, response?.ReasonPhrase, RetryPolicy.ServerWait(response), model, partialText, redactor);
+    }
+
+    /// <summary>
+    /// An error answer (<paramref name="status"/> with its <paramref name="body"/>) as the error a chat
+    /// fails with: from a response, or from a batch item's recorded answer.
+    /// </summary>
+    public static LlmException FromAnswer(int status, ReadOnlyMemory<byte> body, string? reasonPhrase, TimeSpan? retryAfter, string model, string partialText, SecretRedactor redactor)
+    {
         var serverError = body.IsEmpty ? null : CompletionJson.ReadError(body.Span);
         // Not JSON (a proxy's HTML page): its title or first line, with the whole body kept.
-        var serverMessage = redactor.Redact(serverError?.Message ?? (body.IsEmpty ? response?.ReasonPhrase ?? string.Empty : BodyPreview.Describe(body.Span)));
+        var serverMessage = redactor.Redact(serverError?.Message ?? (body.IsEmpty ? reasonPhrase ?? string.Empty : BodyPreview.Describe(body.Span)));
         var serverCode = serverError?.Code;
-        var retryAfter = RetryPolicy.ServerWait(response);
 
         var (kind, id, what, remedy) = status switch
         {

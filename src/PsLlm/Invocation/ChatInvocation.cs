@@ -220,29 +220,8 @@ internal sealed class ChatInvocation : IDisposable
     private PreparedChat Prepare(ChatParameters p)
     {
         var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
-        var request = new ChatRequest
-        {
-            Prompt = p.Prompt ?? string.Empty,
-            Attachments = AttachmentArgument.ToAttachments(_cmdlet, p.Attachment),
-            System = p.System,
-            Model = p.Model ?? p.Session?.Model,
-            Temperature = p.Temperature,
-            TopP = p.TopP,
-            MaxTokens = p.MaxTokens,
-            Stop = p.Stop ?? Array.Empty<string>(),
-            Seed = p.Seed,
-            Stream = p.Stream || p.AsEvents,
-            Tags = p.Tag ?? Array.Empty<string>(),
-            Metadata = MetadataArgument.ToDictionary(p.Metadata),
-            Callbacks = CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray(),
-            Session = p.Session,
-            Tools = p.Tool ?? Array.Empty<LlmTool>(),
-            ToolChoice = p.ToolChoice,
-            MaxToolRounds = p.MaxToolRounds,
-            ResponseFormat = p.JsonSchema is not null
-                ? ResponseFormatSpec.JsonSchema(p.SchemaName, JsonText.FromSchema(p.JsonSchema, _cmdlet), strict: true)
-                : p.JsonMode ? ResponseFormatSpec.JsonObject : null,
-        };
+        var request = ChatRequestFactory.Build(_cmdlet, p,
+            CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray());
 
         var local = RunHandlers.For(_cmdlet, client, client);
         if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, () => _cmdlet.Stopping, p.IncludeReasoning));

@@ -52,6 +52,12 @@ internal sealed class ModuleState
     public LlmClient? EnvironmentClient { get; set; }
     public string? EnvironmentFingerprint { get; set; }
 
+    /// <summary>
+    /// What was piped to Start-LlmBatch, per batch id and item id, so Receive-LlmBatch in this session
+    /// gives each answer its input object (in another session, the answers carry their prompt and id).
+    /// </summary>
+    public Dictionary<string, IReadOnlyDictionary<string, object?>> BatchInputs { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The models of the endpoints asked so far (Get-LlmModel, Tab on -Model).</summary>
     public ModelCatalog Models { get; } = new();
 
