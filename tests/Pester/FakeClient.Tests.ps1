@@ -110,7 +110,7 @@ Describe 'New-LlmClient -RecordPath and New-LlmFakeClient -ReplayPath' {
 Describe 'The README''s "Testing your scripts" example' {
     It 'passes as written, in a pwsh of its own with Pester 5' {
         $readme = Get-Content (Join-Path $RepoRoot 'README.md') -Raw
-        $section = ($readme -split '(?m)^## ')[1..99] | Where-Object { $_ -like 'Testing your scripts*' }
+        $section = $readme -split '(?m)^## ' | Where-Object { $_ -like 'Testing your scripts*' }
         $blocks = [regex]::Matches($section, '(?s)```powershell\r?\n# (?<file>[\w.-]+\.ps1)\r?\n(?<code>.*?)```')
         $blocks.Count | Should -Be 2
         foreach ($block in $blocks) { Set-Content -Path (Join-Path $TestDrive $block.Groups['file'].Value) -Value $block.Groups['code'].Value }

@@ -62,33 +62,15 @@ public sealed class GetLlmBatchCommand : PSCmdlet, IDisposable
     /// <summary>Reads each batch asked for.</summary>
     protected override void ProcessRecord()
     {
-        try
+        if (ParameterSetName == "Latest")
         {
-            if (ParameterSetName == "Latest")
+            BatchTarget.Guarded(this, Client, () =>
             {
                 foreach (var batch in BatchEngine.List(ClientResolver.Resolve(Client), First, _stop.Token)) WriteObject(batch);
-                return;
-            }
-            foreach (var (client, id) in BatchTarget.From(Batch, Id, Client))
-            {
-                try
-                {
-                    WriteObject(BatchEngine.Get(client, id, _stop.Token));
-                }
-                catch (LlmException error)
-                {
-                    WriteError(LlmErrorRecords.From(error, id));
-                }
-            }
+            }, _stop.Token);
+            return;
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (LlmException error)
-        {
-            WriteError(LlmErrorRecords.From(error, Client));
-        }
+        BatchTarget.Each(this, Batch, Id, Client, (client, id) => WriteObject(BatchEngine.Get(client, id, _stop.Token)), _stop.Token);
     }
 
     /// <summary>Ctrl+C stops the request.</summary>

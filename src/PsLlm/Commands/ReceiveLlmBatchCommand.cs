@@ -79,25 +79,7 @@ public sealed class ReceiveLlmBatchCommand : PSCmdlet, IDisposable
         using var hostText = HostWriter.Through(this);
         try
         {
-            foreach (var (client, id) in BatchTarget.From(Batch, Id, Client))
-            {
-                try
-                {
-                    Receive(client, BatchEngine.Get(client, id, _stop.Token));
-                }
-                catch (LlmException error)
-                {
-                    WriteError(LlmErrorRecords.From(error, id));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (LlmException error)
-        {
-            WriteError(LlmErrorRecords.From(error, Client));
+            BatchTarget.Each(this, Batch, Id, Client, (client, id) => Receive(client, BatchEngine.Get(client, id, _stop.Token)), _stop.Token);
         }
         finally
         {

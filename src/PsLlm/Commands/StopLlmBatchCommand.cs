@@ -54,32 +54,11 @@ public sealed class StopLlmBatchCommand : PSCmdlet, IDisposable
     public LlmClient? Client { get; set; }
 
     /// <summary>Cancels each batch asked for.</summary>
-    protected override void ProcessRecord()
-    {
-        try
+    protected override void ProcessRecord() =>
+        BatchTarget.Each(this, Batch, Id, Client, (client, id) =>
         {
-            foreach (var (client, id) in BatchTarget.From(Batch, Id, Client))
-            {
-                if (!ShouldProcess($"{id} on {client.Endpoint.Host}", "Cancel batch")) continue;
-                try
-                {
-                    WriteObject(BatchEngine.Cancel(client, id, _stop.Token));
-                }
-                catch (LlmException error)
-                {
-                    WriteError(LlmErrorRecords.From(error, id));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (LlmException error)
-        {
-            WriteError(LlmErrorRecords.From(error, Client));
-        }
-    }
+            if (ShouldProcess($"{id} on {client.Endpoint.Host}", "Cancel batch")) WriteObject(BatchEngine.Cancel(client, id, _stop.Token));
+        }, _stop.Token);
 
     /// <summary>Ctrl+C stops the request.</summary>
     protected override void StopProcessing() => _stop.Cancel();

@@ -73,31 +73,11 @@ public sealed class WaitLlmBatchCommand : PSCmdlet, IDisposable
     public double PollingIntervalSec { get; set; }
 
     /// <summary>Waits for each batch asked for.</summary>
-    protected override void ProcessRecord()
-    {
-        try
+    protected override void ProcessRecord() =>
+        BatchTarget.Each(this, Batch, Id, Client, (client, id) =>
         {
-            foreach (var (client, id) in BatchTarget.From(Batch, Id, Client))
-            {
-                try
-                {
-                    if (WaitFor(client, id) is { } finished) WriteObject(finished);
-                }
-                catch (LlmException error)
-                {
-                    WriteError(LlmErrorRecords.From(error, id));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (LlmException error)
-        {
-            WriteError(LlmErrorRecords.From(error, Client));
-        }
-    }
+            if (WaitFor(client, id) is { } finished) WriteObject(finished);
+        }, _stop.Token);
 
     private LlmBatch? WaitFor(LlmClient client, string id)
     {
