@@ -26,6 +26,8 @@
         'Receive-LlmBatch'
         'Stop-LlmBatch'
         'Register-LlmCallback'
+        'Receive-LlmCallback'
+        'Wait-LlmCallback'
         'Get-LlmCallback'
         'Unregister-LlmCallback'
         'Invoke-LlmChain'

@@ -12,6 +12,7 @@ namespace PsLlm.Benchmarks;
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --startup                # fresh pwsh: import + first chat
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --pipeline               # -Stream | ForEach-Object against PowerShell's floor
 /// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --throughput             # 1,000 prompts -ThrottleLimit 16 against the ideal
+/// dotnet run -c Release --project bench/PsLlm.Benchmarks -- --async                  # -Async handlers against the stream alone
 /// </code>
 /// Without --filter every benchmark runs (instead of BenchmarkDotNet's interactive prompt).
 /// --quick is --job quick. Other arguments go to BenchmarkDotNet.
@@ -25,6 +26,7 @@ public static class Program
         if (args.Contains("--startup")) return StartupBenchmark.Run(args);
         if (args.Contains("--pipeline")) return PipelineBenchmark.Run(args);
         if (args.Contains("--throughput")) return ThroughputBenchmark.Run(args);
+        if (args.Contains("--async")) return AsyncHandlerBenchmark.Run(args);
         var rest = new List<string>();
         var job = BenchConfig.Named("default")!;
         for (var i = 0; i < args.Length; i++)

@@ -16,6 +16,9 @@ internal static class BenchHandlers
     /// <summary>One in-process C# handler that counts tokens.</summary>
     public static IReadOnlyList<CallbackHandler> CSharp(CountingHandler counter) => new CallbackHandler[] { counter };
 
+    /// <summary>One C# AsyncCallbackHandler (a queue big enough that nothing is dropped while measuring).</summary>
+    public static IReadOnlyList<CallbackHandler> Async(CountingAsyncHandler handler) => new CallbackHandler[] { handler };
+
     /// <summary>The JSONL handler, one line per event, in <paramref name="folder"/>.</summary>
     public static JsonlHandler Jsonl(string folder) => new(Path.Combine(folder, "events.jsonl"));
 

@@ -23,9 +23,12 @@ internal sealed class CallbackManager
     /// </summary>
     private static readonly TimeSpan SourceTokenWindow = TimeSpan.FromMilliseconds(50);
     private readonly ICallbackErrorSink _errors;
+    // The run's stop (Ctrl+C): an async handler that makes the chat wait stops waiting with it.
+    private readonly CancellationToken _cancellation;
 
-    private CallbackManager(Guid runId, Guid? parentRunId, CallbackScope scope, ICallbackErrorSink errors)
+    private CallbackManager(Guid runId, Guid? parentRunId, CallbackScope scope, ICallbackErrorSink errors, CancellationToken cancellation)
     {
+        _cancellation = cancellation;
         RunId = runId;
         ParentRunId = parentRunId;
         _inheritable = scope.Inheritable;
@@ -71,14 +74,14 @@ internal sealed class CallbackManager
     }
 
     /// <summary>Starts a root run.</summary>
-    public static CallbackManager StartRoot(CallbackScope scope, ICallbackErrorSink errors) =>
-        new(Guid.NewGuid(), null, scope, errors);
+    public static CallbackManager StartRoot(CallbackScope scope, ICallbackErrorSink errors, CancellationToken cancellation = default) =>
+        new(Guid.NewGuid(), null, scope, errors, cancellation);
 
     /// <summary>
     /// Starts a child run: it keeps this run's inheritable handlers, tags and metadata and adds
     /// the child's own; it gets only the local handlers and sources given here.
     /// </summary>
-    public CallbackManager StartChild(CallbackScope? childScope = null)
+    public CallbackManager StartChild(CallbackScope? childScope = null, CancellationToken cancellation = default)
     {
         childScope ??= new CallbackScope();
         var metadata = new Dictionary<string, object?>(Metadata);
@@ -91,7 +94,7 @@ internal sealed class CallbackManager
             Tags = Tags.Concat(childScope.Tags).ToArray(),
             Metadata = metadata,
         };
-        return new CallbackManager(Guid.NewGuid(), RunId, scope, _errors);
+        return new CallbackManager(Guid.NewGuid(), RunId, scope, _errors, cancellation.CanBeCanceled ? cancellation : _cancellation);
     }
 
     /// <summary>
@@ -116,11 +119,54 @@ internal sealed class CallbackManager
             return;
         }
         e.Stamp(RunId, ParentRunId, Tags, Metadata);
+        var outerCancellation = RaiseContext.Cancellation;
+        RaiseContext.Cancellation = _cancellation;
+        try
+        {
+            CallHandlers(e, stopOnRaiseError);
+        }
+        finally
+        {
+            RaiseContext.Cancellation = outerCancellation;
+        }
+        for (var i = 0; i < _sources.Length; i++)
+        {
+            var source = _sources[i];
+            if (!source.HasEventSubscribers) continue;
+            if (e is LlmNewTokenEvent token)
+            {
+                // Paced by time alone: neither size nor line ends may make events come faster.
+                var tokens = _sourceTokens[i] ??= new TokenCoalescer(SourceTokenWindow, maxChars: int.MaxValue, releaseAtLineEnd: false);
+                if (tokens.PendingKind is { } kind && kind != token.TokenKind && tokens.Flush() is { } other) RaiseOn(source, other);
+                if (tokens.Add(token) is { } batch) RaiseOn(source, batch);
+                continue;
+            }
+            // Whatever follows the tokens (LlmEnd, LlmError) releases the pending batch first.
+            if (_sourceTokens[i]?.Flush() is { } pending) RaiseOn(source, pending);
+            RaiseOn(source, e);
+        }
+    }
+
+    private void CallHandlers(LlmEvent e, bool stopOnRaiseError)
+    {
         foreach (var handler in _handlers)
         {
             try
             {
                 handler.Handle(e);
+            }
+            catch (AsyncCallbackTimeoutException late)
+            {
+                // An awaited async handler ran out of time: the chat goes on, RaiseError or not.
+                _errors.Report(handler.Name, e, late);
+            }
+            catch (AsyncCallbackFailedException failed) when (handler.RaiseError && stopOnRaiseError)
+            {
+                throw new LlmException(
+                    LlmErrorKind.CallbackFailed,
+                    "LlmCallbackFailed",
+                    $"Callback handler '{handler.Name}' failed on {failed.Failure.EventName} and stopped the run at {e.EventName}: {failed.Message}",
+                    failed.InnerException);
             }
             catch (LlmException stop) when (stop.Kind is LlmErrorKind.Stopped or LlmErrorKind.Cancelled && handler.RaiseError && stopOnRaiseError)
             {
@@ -139,22 +185,6 @@ internal sealed class CallbackManager
             {
                 _errors.Report(handler.Name, e, ex);
             }
-        }
-        for (var i = 0; i < _sources.Length; i++)
-        {
-            var source = _sources[i];
-            if (!source.HasEventSubscribers) continue;
-            if (e is LlmNewTokenEvent token)
-            {
-                // Paced by time alone: neither size nor line ends may make events come faster.
-                var tokens = _sourceTokens[i] ??= new TokenCoalescer(SourceTokenWindow, maxChars: int.MaxValue, releaseAtLineEnd: false);
-                if (tokens.PendingKind is { } kind && kind != token.TokenKind && tokens.Flush() is { } other) RaiseOn(source, other);
-                if (tokens.Add(token) is { } batch) RaiseOn(source, batch);
-                continue;
-            }
-            // Whatever follows the tokens (LlmEnd, LlmError) releases the pending batch first.
-            if (_sourceTokens[i]?.Flush() is { } pending) RaiseOn(source, pending);
-            RaiseOn(source, e);
         }
     }
 

@@ -76,7 +76,7 @@ internal sealed class ChatRunner
             Metadata = request.Metadata,
         };
         var parent = options.Parent ?? CallbackManager.Current;
-        var chain = parent?.StartChild(chainScope) ?? CallbackManager.StartRoot(chainScope, options.ErrorSink);
+        var chain = parent?.StartChild(chainScope, cancellationToken) ?? CallbackManager.StartRoot(chainScope, options.ErrorSink, cancellationToken);
         CallbackManager? llm = null;
         var llmEnded = false;
         var state = new ChatRunState { Model = model };
@@ -89,7 +89,7 @@ internal sealed class ChatRunner
             chain.Raise(new TextEvent { Text = prompt.Content });
             while (true)
             {
-                llm = chain.StartChild(runScope);
+                llm = chain.StartChild(runScope, cancellationToken);
                 llmEnded = false;
                 state = new ChatRunState { Model = model };
                 var roundClock = Stopwatch.StartNew();

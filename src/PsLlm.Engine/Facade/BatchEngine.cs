@@ -119,11 +119,11 @@ public static class BatchEngine
             Sources = new LlmEventSource[] { client },
             Metadata = new Dictionary<string, object?> { ["batch_id"] = batch.Id, ["custom_id"] = customId },
         };
-        var chain = (options.Parent ?? CallbackManager.Current)?.StartChild(scope) ?? CallbackManager.StartRoot(scope, options.ErrorSink);
+        var chain = (options.Parent ?? CallbackManager.Current)?.StartChild(scope, cancellationToken) ?? CallbackManager.StartRoot(scope, options.ErrorSink, cancellationToken);
         using var active = chain.Activate();
         var clock = Stopwatch.StartNew();
         chain.Raise(new ChainStartEvent { Name = "Receive-LlmBatch", Inputs = new Dictionary<string, object?> { ["prompt"] = prompt, ["custom_id"] = customId } });
-        var llm = chain.StartChild(new CallbackScope { Local = local, Sources = new LlmEventSource[] { client } });
+        var llm = chain.StartChild(new CallbackScope { Local = local, Sources = new LlmEventSource[] { client } }, cancellationToken);
         var state = new ChatRunState { Model = model };
         try
         {

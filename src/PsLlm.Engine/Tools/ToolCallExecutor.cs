@@ -22,7 +22,7 @@ internal static class ToolCallExecutor
         CancellationToken cancellationToken)
     {
         chain.Raise(new AgentActionEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id });
-        var run = chain.StartChild(runScope);
+        var run = chain.StartChild(runScope, cancellationToken);
         using var active = run.Activate();
         run.Raise(new ToolStartEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id });
         var clock = Stopwatch.StartNew();

@@ -119,8 +119,10 @@ namespace PsLlm.Commands;
 [Cmdlet(VerbsLifecycle.Invoke, "LlmChain")]
 [OutputType(typeof(PSObject))]
 [OutputType(typeof(LlmEvent))]
-public sealed class InvokeLlmChainCommand : PSCmdlet
+public sealed class InvokeLlmChainCommand : PSCmdlet, IDisposable
 {
+    private CommandCallbacks? _callbacks;
+
     private const string RunWithErrors = "param($__block, $__arguments) & $__block @__arguments 2>&1";
 
     /// <summary>
@@ -193,7 +195,8 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
         IReadOnlyList<CallbackHandler> inheritable;
         try
         {
-            inheritable = CallbackArgument.ToHandlers(Callback);
+            _callbacks ??= new CommandCallbacks(this);
+            inheritable = _callbacks.For(Callback);
             // Inheritable, so the events of every chat inside reach this command's output too.
             if (AsEvents) inheritable = inheritable.Append(PipelineWriter.Events(WriteObject, () => Stopping)).ToArray();
         }
@@ -234,4 +237,13 @@ public sealed class InvokeLlmChainCommand : PSCmdlet
             else if (!AsEvents) WriteObject(item);
         }
     }
+
+    /// <summary>Waits for the async scriptblocks given with -Callback and writes what they wrote.</summary>
+    protected override void EndProcessing() => _callbacks?.Finish();
+
+    /// <summary>Ctrl+C: ends the wait for async callbacks.</summary>
+    protected override void StopProcessing() => _callbacks?.Stop();
+
+    /// <summary>Stops async callbacks still running (the command failed or was stopped).</summary>
+    public void Dispose() => _callbacks?.Dispose();
 }

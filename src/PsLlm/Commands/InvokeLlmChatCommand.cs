@@ -933,6 +933,7 @@ public sealed class InvokeLlmChatCommand : PSCmdlet, IDisposable
         }
         if (ThrottleLimit > 1) _host!.Complete(Write);
         _host!.EndProgress();
+        _host!.FinishCallbacks();
     }
 
     private void Write(ChatResponse response)

@@ -23,6 +23,16 @@ namespace PsLlm.Commands;
 /// surface data.
 /// </para>
 /// <para>
+/// With -Async, the scriptblock runs off the chat's thread instead, in a runspace of its own, so a slow callback (a
+/// database, a web request, a sleep) never slows the answer: events wait in a queue and are handled one at a time, in
+/// order, with the same RunId, ParentRunId, Tags and Metadata. It gets the event as $_ and $args[0], then the
+/// -ArgumentList values. What it writes is kept for Receive-LlmCallback; Wait-LlmCallback waits until it has caught up.
+/// -QueueCapacity and -Overflow say what happens when it falls too far behind, -AwaitEvent names events the chat waits
+/// for (as LangChain awaits its async handlers), for at most -AwaitTimeout. With -RaiseError, its failure stops the
+/// run at the next event of that run after the failure is known. A handler deriving from PsLlm.AsyncCallbackHandler
+/// (C#) works the same way with -Handler.
+/// </para>
+/// <para>
 /// With -Handler, the object must derive from PsLlm.CallbackHandler and override the methods for the events it wants:
 /// OnChainStart, OnChainEnd, OnChainError, OnChatModelStart, OnLlmStart, OnLlmNewToken, OnLlmEnd, OnLlmError, OnText,
 /// OnRetry, OnAgentAction, OnToolStart, OnToolEnd, OnToolError and OnAgentFinish; the others do nothing. A PowerShell
@@ -50,7 +60,8 @@ namespace PsLlm.Commands;
 /// </remarks>
 /// <input type="PsLlm.CallbackHandler">A handler object can be piped to Register-LlmCallback.</input>
 /// <output type="PsLlm.CallbackRegistration">
-/// The registration: Id, Name, EventName, Scope (Session or Client), Client, RaiseError, Action and Handler.
+/// The registration: Id, Name, EventName, Scope (Session or Client), Client, RaiseError, Async, AsyncHandler (the queue's
+/// Pending, Processed, Dropped and Failed counts), Action and Handler.
 /// </output>
 /// <notes>
 /// <para>
@@ -136,6 +147,39 @@ namespace PsLlm.Commands;
 /// streamed before the stop is in PartialText. Without -RaiseError the failure would only be a warning.
 /// </para>
 /// </example>
+/// <example title="a slow callback that does not slow the answer">
+/// <code><![CDATA[
+/// $audit = Join-Path $HOME 'psllm-audit.log'
+/// $reg = Register-LlmCallback LlmEnd -Async -Name audit -ArgumentList $audit -Action {
+///     param($e, $path)
+///     Start-Sleep -Milliseconds 500    # a slow store
+///     Add-Content -Path $path -Value ('{0:o} {1} {2}' -f $e.Timestamp, $e.Response.Model, $e.Response.Usage)
+/// }
+/// Invoke-LlmChat -Stream 'Name three rivers.' | Write-Host -NoNewline
+/// Wait-LlmCallback -Name audit
+/// Get-Content $audit
+/// $reg | Unregister-LlmCallback
+/// ]]></code>
+/// <para>
+/// The answer streams at full speed while the audit callback writes behind it, in its own runspace (it gets the log
+/// path through -ArgumentList, as it cannot see $audit). Wait-LlmCallback waits until the line is written.
+/// </para>
+/// </example>
+/// <example title="an async callback the chat waits for at its start and end">
+/// <code><![CDATA[
+/// $reg = Register-LlmCallback LlmStart, LlmEnd -Async -AwaitEvent LlmStart, LlmEnd -AwaitTimeout 5 -Action {
+///     Start-Sleep -Milliseconds 300
+///     Write-Host "$($_.EventName) handled"
+/// }
+/// Invoke-LlmChat 'Tell me a joke.' | Out-Null
+/// Receive-LlmCallback -Id $reg.Id    # LlmStart handled, LlmEnd handled
+/// $reg | Unregister-LlmCallback
+/// ]]></code>
+/// <para>
+/// As LangChain awaits async handlers, the chat waits at LlmStart and LlmEnd until the callback has handled them (at
+/// most 5 seconds each, then it goes on with a warning); other events would not wait.
+/// </para>
+/// </example>
 /// <example title="trace every event to a file">
 /// <code><![CDATA[
 /// Register-LlmCallback -EventName * -Name trace -Action {
@@ -210,6 +254,69 @@ public sealed class RegisterLlmCallbackCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>
+    /// <para>
+    /// Runs the -Action scriptblock off the chat's thread, in a runspace of its own (PsLlm imported, the current
+    /// location), one event at a time in event order, so a slow callback never slows the answer. The scriptblock gets
+    /// the event as $_ and as its first argument, then the -ArgumentList values; it cannot see the caller's variables.
+    /// What it writes (output, errors, warnings, Write-Host) is kept for Receive-LlmCallback; failures are also
+    /// reported as warnings when a chat ends.
+    /// </para>
+    /// <para>
+    /// Events wait in a queue of -QueueCapacity; see -Overflow for a full queue and -AwaitEvent for events the chat
+    /// waits for. Wait-LlmCallback waits until the queue is empty; Unregister-LlmCallback stops the runspace.
+    /// </para>
+    /// </summary>
+    [Parameter(ParameterSetName = ActionSet)]
+    public SwitchParameter Async { get; set; }
+
+    /// <summary>
+    /// Values handed to an -Async scriptblock after the event (as $args[1], $args[2], … or to its param block after the
+    /// event): the way to give it state, since it runs in another runspace. Objects are shared, not copied, so a
+    /// synchronized collection (for example [System.Collections.Concurrent.ConcurrentQueue[object]]::new()) can collect
+    /// results.
+    /// </summary>
+    /// <value>None</value>
+    [Parameter(ParameterSetName = ActionSet)]
+    public object[]? ArgumentList { get; set; }
+
+    /// <summary>
+    /// How many events an async handler's queue holds before -Overflow applies. For -Async, or a -Handler deriving from
+    /// PsLlm.AsyncCallbackHandler (whose QueueCapacity it sets).
+    /// </summary>
+    /// <value>1000</value>
+    [Parameter]
+    [ValidateRange(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = 1000;
+
+    /// <summary>
+    /// What happens when an async handler's queue is full: DropNewest drops the event and counts it (the chat never
+    /// waits; the loss is reported as a warning when the chat ends); Block makes the chat wait for room, so nothing is
+    /// lost but a slow handler slows the chat.
+    /// </summary>
+    /// <value>DropNewest</value>
+    [Parameter]
+    public AsyncOverflow Overflow { get; set; } = AsyncOverflow.DropNewest;
+
+    /// <summary>
+    /// Events at which the chat waits until the async handler has handled them (and every event before), as LangChain
+    /// awaits async handlers, for at most -AwaitTimeout. LlmStart also covers ChatModelStart.
+    /// </summary>
+    /// <value>None: the chat never waits</value>
+    [Parameter]
+    [ArgumentCompleter(typeof(EventNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? AwaitEvent { get; set; }
+
+    /// <summary>
+    /// How long, in seconds, the chat waits at an awaited event; after that it goes on and a warning says which handler
+    /// and event it did not wait for.
+    /// </summary>
+    /// <value>30</value>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double AwaitTimeout { get; set; } = 30;
+
     /// <summary>Registers each handler piped in, or the -Action scriptblock.</summary>
     protected override void ProcessRecord()
     {
@@ -224,12 +331,41 @@ public sealed class RegisterLlmCallbackCommand : PSCmdlet
             return;
         }
 
-        var inner = ParameterSetName == ActionSet ? new ScriptBlockCallbackHandler(Action) : Handler;
+        LlmEventName[]? awaited = null;
+        try
+        {
+            if (AwaitEvent is not null) awaited = (ChatEngine.ParseEventNames(AwaitEvent) ?? Enum.GetValues<LlmEventName>()).ToArray();
+        }
+        catch (LlmException error)
+        {
+            ThrowTerminatingError(LlmErrorRecords.From(error, AwaitEvent));
+            return;
+        }
+        var inner = ParameterSetName == ActionSet
+            ? Async ? new ScriptBlockAsyncHandler(Action, ArgumentList, SessionState.Path.CurrentFileSystemLocation.ProviderPath) : new ScriptBlockCallbackHandler(Action)
+            : Handler;
+        if (inner is AsyncCallbackHandler async)
+        {
+            if (!Configure(async, awaited)) return;
+        }
+        else if (AsyncOnly() is { } given)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-{given} applies to async callbacks: add -Async, or pass a handler deriving from PsLlm.AsyncCallbackHandler."),
+                "LlmAsyncParameterWithoutAsync", ErrorCategory.InvalidArgument, given));
+            return;
+        }
         var shownNames = names is null ? new[] { "*" } : names.Select(n => n.ToString()).ToArray();
         var registration = ModuleState.Current.Add(id =>
         {
             var name = Name ?? (ParameterSetName == ActionSet ? $"Callback{id}" : Handler.Name);
             var filter = new EventFilterHandler(inner, names, name, RaiseError || (Handler?.RaiseError ?? false));
+            if (inner is ScriptBlockAsyncHandler scripted)
+            {
+                // The async worker decides when a failure stops a run, so it carries the registration's name and RaiseError.
+                scripted.Name = name;
+                scripted.RaiseError = filter.RaiseError;
+            }
             return new CallbackRegistration
             {
                 Id = id,
@@ -239,8 +375,34 @@ public sealed class RegisterLlmCallbackCommand : PSCmdlet
                 Client = Client,
                 RaiseError = filter.RaiseError,
                 Action = ParameterSetName == ActionSet ? Action : Handler,
+                AsyncHandler = inner as AsyncCallbackHandler,
             };
         });
         WriteObject(registration);
     }
+
+    // Sets the queue and awaiting asked for; a compiled handler that already received events keeps its queue size.
+    private bool Configure(AsyncCallbackHandler handler, LlmEventName[]? awaited)
+    {
+        var bound = MyInvocation.BoundParameters;
+        try
+        {
+            if (bound.ContainsKey(nameof(QueueCapacity)) || handler is ScriptBlockAsyncHandler) handler.QueueCapacity = QueueCapacity;
+        }
+        catch (InvalidOperationException error)
+        {
+            WriteError(new ErrorRecord(error, "LlmAsyncQueueStarted", ErrorCategory.InvalidOperation, handler));
+            return false;
+        }
+        if (bound.ContainsKey(nameof(Overflow)) || handler is ScriptBlockAsyncHandler) handler.Overflow = Overflow;
+        if (awaited is not null) handler.AwaitEvents = awaited;
+        if (bound.ContainsKey(nameof(AwaitTimeout)) || handler is ScriptBlockAsyncHandler) handler.AwaitTimeout = TimeSpan.FromSeconds(AwaitTimeout);
+        if (RaiseError) handler.RaiseError = true;
+        return true;
+    }
+
+    // The first async-only parameter given to a synchronous handler, if any.
+    private string? AsyncOnly() =>
+        new[] { nameof(ArgumentList), nameof(QueueCapacity), nameof(Overflow), nameof(AwaitEvent), nameof(AwaitTimeout) }
+            .FirstOrDefault(MyInvocation.BoundParameters.ContainsKey);
 }

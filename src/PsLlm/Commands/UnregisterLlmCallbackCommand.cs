@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsLlm.Delivery;
 using PsLlm.State;
 
 namespace PsLlm.Commands;
@@ -14,6 +15,11 @@ namespace PsLlm.Commands;
 /// A name without wildcards or an id that matches nothing, and a registration that is no longer registered, write a
 /// non-terminating error with the id LlmCallbackNotFound (category ObjectNotFound). A chat that is running keeps the
 /// callbacks it started with; the removal applies to the chats that start afterwards.
+/// </para>
+/// <para>
+/// An async callback (Register-LlmCallback -Async) is stopped cleanly: it gets up to -Timeout seconds to handle the
+/// events already queued, then its scriptblock is stopped and its runspace closed. Events it lost (dropped, failed or
+/// left unhandled) and records not yet received with Receive-LlmCallback are reported in warnings.
 /// </para>
 /// <para>The cmdlet supports -WhatIf and -Confirm. It writes no output.</para>
 /// </remarks>
@@ -59,6 +65,15 @@ public sealed class UnregisterLlmCallbackCommand : PSCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Id")]
     public int[] Id { get; set; } = Array.Empty<int>();
 
+    /// <summary>
+    /// For async callbacks: how long, in seconds, to let the handler finish the events already queued before it is
+    /// stopped. Events still queued after that are dropped and reported in a warning.
+    /// </summary>
+    /// <value>5</value>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double Timeout { get; set; } = 5;
+
     /// <summary>Removes each registration selected or piped in, asking first under -Confirm.</summary>
     protected override void ProcessRecord()
     {
@@ -70,7 +85,21 @@ public sealed class UnregisterLlmCallbackCommand : PSCmdlet
         {
             if (!ShouldProcess($"{registration.Name} (Id {registration.Id})", "Unregister callback")) continue;
             if (!state.Remove(registration))
+            {
                 WriteError(CallbackSelection.NotFound($"Callback '{registration.Name}' (Id {registration.Id}) is not registered.", registration));
+                continue;
+            }
+            if (registration.AsyncHandler is { } async) StopAsync(registration, async);
         }
+    }
+
+    // The worker finishes what is queued (for -Timeout), then stops; what it lost or left unreceived is said.
+    private void StopAsync(CallbackRegistration registration, AsyncCallbackHandler handler)
+    {
+        if (handler.Pending > 0) WriteVerbose($"Letting {registration.Name} handle {handler.Pending} queued event(s), for at most {Timeout} s.");
+        handler.Stop(TimeSpan.FromSeconds(Timeout));
+        LossWarnings.Write(this, new[] { registration.Handler });
+        if (handler is ScriptBlockAsyncHandler { RecordCount: > 0 and var left })
+            WriteWarning($"{registration.Name} stopped with {left} record{(left == 1 ? "" : "s")} not received; Receive-LlmCallback before Unregister-LlmCallback gets them.");
     }
 }

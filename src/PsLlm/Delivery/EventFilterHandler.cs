@@ -27,5 +27,7 @@ internal sealed class EventFilterHandler : CallbackHandler
         // LangChain's fallback: a handler for LlmStart but not ChatModelStart gets the prompts as text.
         else if (e is ChatModelStartEvent start && _names is not null && _names.Contains(LlmEventName.LlmStart))
             _inner.Handle(LlmStartEvent.From(start));
+        // An async handler's failure stops its run at the next event, whether it wants that event or not.
+        else if (_inner is AsyncCallbackHandler async) async.ThrowIfFailed(e);
     }
 }

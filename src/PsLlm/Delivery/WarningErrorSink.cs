@@ -11,6 +11,8 @@ internal sealed class WarningErrorSink : ICallbackErrorSink
 {
     private readonly Cmdlet _cmdlet;
     private readonly Dictionary<string, Failures> _failures = new(StringComparer.Ordinal);
+    // An awaited async handler that ran out of time did not fail: it is said as it is, once each.
+    private readonly List<string> _late = new();
 
     public WarningErrorSink(Cmdlet cmdlet) => _cmdlet = cmdlet;
 
@@ -20,6 +22,11 @@ internal sealed class WarningErrorSink : ICallbackErrorSink
         if (_cmdlet.Stopping || failure is PipelineStoppedException) return;
         lock (_failures)
         {
+            if (failure is AsyncCallbackTimeoutException)
+            {
+                if (!_late.Contains(failure.Message)) _late.Add(failure.Message);
+                return;
+            }
             if (!_failures.TryGetValue(handlerName, out var seen))
             {
                 var message = failure is RuntimeException { ErrorRecord: { } record } ? record.ToString() : failure.Message;
@@ -33,12 +40,16 @@ internal sealed class WarningErrorSink : ICallbackErrorSink
     public void Flush()
     {
         List<(string Handler, Failures Seen)> failures;
+        string[] late;
         lock (_failures)
         {
             failures = _failures.Select(f => (f.Key, f.Value)).ToList();
             _failures.Clear();
+            late = _late.ToArray();
+            _late.Clear();
         }
         if (_cmdlet.Stopping) return;
+        foreach (var message in late) _cmdlet.WriteWarning(message);
         foreach (var (handler, seen) in failures)
             _cmdlet.WriteWarning($"Callback handler '{handler}' failed on {seen.Describe()} and was skipped: {seen.FirstMessage}");
     }

@@ -18,6 +18,7 @@ internal sealed class ChatInvocation : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ActionPump _pump;
     private readonly WarningErrorSink _warnings;
+    private readonly CommandCallbacks _callbacks;
     private ConcurrentChats? _concurrent;
     private BatchProgress? _progress;
 
@@ -29,10 +30,21 @@ internal sealed class ChatInvocation : IDisposable
         _cmdlet = cmdlet;
         _pump = new ActionPump(cmdlet.Events);
         _warnings = new WarningErrorSink(cmdlet);
+        _callbacks = new CommandCallbacks(cmdlet);
     }
 
     /// <summary>Called from StopProcessing on another thread: only signals.</summary>
-    public void Stop() => _stop.Cancel();
+    public void Stop()
+    {
+        _stop.Cancel();
+        _callbacks.Stop();
+    }
+
+    /// <summary>
+    /// At the command's end: waits for the async scriptblocks given with -Callback and writes what
+    /// they wrote (<see cref="CommandCallbacks.Finish"/>).
+    /// </summary>
+    public void FinishCallbacks() => _callbacks.Finish();
 
     /// <summary>
     /// Runs one chat on this thread and returns its response; null when it failed (the error was
@@ -221,7 +233,7 @@ internal sealed class ChatInvocation : IDisposable
     {
         var client = ClientResolver.Resolve(p.Client ?? p.Session?.Client);
         var request = ChatRequestFactory.Build(_cmdlet, p,
-            CallbackArgument.ToHandlers(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray());
+            _callbacks.For(p.Callback).Concat(p.AsEvents ? new[] { PipelineWriter.Events(_cmdlet.WriteObject, () => _cmdlet.Stopping) } : Array.Empty<CallbackHandler>()).ToArray());
 
         var local = RunHandlers.For(_cmdlet, client, client);
         if (p.Stream && !p.AsEvents && p.WriteTokens) local.Add(PipelineWriter.Tokens(_cmdlet.WriteObject, () => _cmdlet.Stopping, p.IncludeReasoning));
@@ -313,6 +325,7 @@ internal sealed class ChatInvocation : IDisposable
         // Whatever ended the command, no chat of it may go on running behind it.
         if (_concurrent is { Outstanding: > 0 }) WindDown(keep: false);
         _concurrent?.Dispose();
+        _callbacks.Dispose();
         _pump.Dispose();
         _stop.Dispose();
     }

@@ -22,6 +22,13 @@ public sealed class CallbackRegistration
     public bool RaiseError { get; internal init; }
     /// <summary>The -Action scriptblock, when registered with one.</summary>
     public object? Action { get; internal init; }
+    /// <summary>
+    /// The handler's queue and worker when it is async (Register-LlmCallback -Async, or a
+    /// PsLlm.AsyncCallbackHandler): Pending, Processed, Dropped, Failed, Failures. Null otherwise.
+    /// </summary>
+    public AsyncCallbackHandler? AsyncHandler { get; internal init; }
+    /// <summary>True when the handler runs off the chat's thread (see <see cref="AsyncHandler"/>).</summary>
+    public bool Async => AsyncHandler is not null;
     /// <summary>The handler the engine calls (for -Action, a wrapper around the scriptblock).</summary>
     public CallbackHandler Handler { get; internal init; } = null!;
 

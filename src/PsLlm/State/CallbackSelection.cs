@@ -34,4 +34,21 @@ internal static class CallbackSelection
 
     public static ErrorRecord NotFound(string message, object target) =>
         new(new ItemNotFoundException(message), "LlmCallbackNotFound", ErrorCategory.ObjectNotFound, target);
+
+    /// <summary>
+    /// The async ones among <paramref name="selected"/> (Receive-LlmCallback, Wait-LlmCallback). A
+    /// synchronous one asked for by name, id or object is an error; one a wildcard or no name
+    /// matched is passed over.
+    /// </summary>
+    public static IEnumerable<CallbackRegistration> Async(IEnumerable<CallbackRegistration> selected, bool asked, Cmdlet cmdlet)
+    {
+        foreach (var registration in selected)
+        {
+            if (registration.AsyncHandler is not null) yield return registration;
+            else if (asked)
+                cmdlet.WriteError(new ErrorRecord(
+                    new InvalidOperationException($"Callback '{registration.Name}' (Id {registration.Id}) is not async: it runs on the chat's thread and keeps nothing to receive or wait for. Register it with -Async for that."),
+                    "LlmCallbackNotAsync", ErrorCategory.InvalidOperation, registration));
+        }
+    }
 }
