@@ -327,8 +327,13 @@ Describe 'The README''s async handler example' {
         $code = $match.Groups['code'].Value -replace 'https?://[^\s''"`)]+/v1', $Endpoint
         Reset-FakeServer
         Add-FakeReply @{ tokens = @('Why ', 'did ', 'the ', 'shell ', 'cross?') }, @{ tokens = @('Why ', 'did ', 'the ', 'shell ', 'cross?') }
-        $env:OPENAI_API_KEY = $TestKey
-        $lines = & $Pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; $code" 6>&1 2>&1 | ForEach-Object { "$_" }
+        # The key the example's client finds in the environment, for the child pwsh only.
+        $savedKey = $env:OPENAI_API_KEY
+        try {
+            $env:OPENAI_API_KEY = $TestKey
+            $lines = & $Pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; $code" 6>&1 2>&1 | ForEach-Object { "$_" }
+        }
+        finally { $env:OPENAI_API_KEY = $savedKey }
         $LASTEXITCODE | Should -Be 0
         $text = $lines -join "`n"
         $text | Should -Not -Match 'Exception|error' -Because $text
