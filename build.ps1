@@ -168,8 +168,22 @@ function Import-Pester {
     Import-Module Pester -RequiredVersion $PesterVersion -Force
 }
 
+function Install-McpTestServer {
+    # The MCP tests talk to the reference server itself, from npm (tests/mcp, pinned by its lock
+    # file). Without Node.js they are skipped, each saying why; that is said here too.
+    $folder = Join-Path $root 'tests/mcp'
+    if (-not (Get-Command npm -CommandType Application -ErrorAction Ignore) -or -not (Get-Command node -CommandType Application -ErrorAction Ignore)) {
+        Write-Warning 'Node.js (node, npm) is not on PATH: the tests against real MCP servers will be skipped.'
+        return
+    }
+    if (Test-Path (Join-Path $folder 'node_modules/@modelcontextprotocol/server-everything/dist/index.js')) { return }
+    Write-Host 'Installing the MCP reference server for the tests (npm ci in tests/mcp)' -ForegroundColor Yellow
+    Invoke-Native npm @('ci', '--prefix', $folder, '--no-audit', '--no-fund', '--loglevel', 'error')
+}
+
 function Invoke-PesterTests {
     Import-Pester
+    Install-McpTestServer
     $server = Start-FakeServer
     try {
         $env:PSLLM_TEST_ENDPOINT = $server.Url

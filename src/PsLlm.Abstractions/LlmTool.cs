@@ -3,7 +3,7 @@ namespace PsLlm;
 /// <summary>
 /// A function the model may call. New-LlmTool makes them from PowerShell commands and
 /// scriptblocks; the engine sends the name, description and JSON schema, validates the model's
-/// arguments against the schema and calls <see cref="Invoke"/> on the chat's thread.
+/// arguments against the schema and calls <see cref="Invoke(IReadOnlyDictionary{string, object?})"/> on the chat's thread.
 /// </summary>
 public abstract class LlmTool
 {
@@ -27,6 +27,8 @@ public abstract class LlmTool
     public bool Strict { get; }
     /// <summary>Runs only after ShouldProcess approves it (-WhatIf, -Confirm).</summary>
     public bool RequireApproval { get; }
+    /// <summary>The MCP server whose tool this is (Get-LlmMcpTool); null for tools made with New-LlmTool.</summary>
+    public virtual string? McpServer => null;
 
     /// <summary>
     /// Runs the tool with the validated arguments (strings, longs, doubles, booleans, object[] and
@@ -34,6 +36,13 @@ public abstract class LlmTool
     /// events, and their message goes back to the model instead.
     /// </summary>
     public abstract string Invoke(IReadOnlyDictionary<string, object?> arguments);
+
+    /// <summary>
+    /// What the chat calls: <see cref="Invoke(IReadOnlyDictionary{string, object?})"/> unless a tool
+    /// needs the call's context — its cancellation (Ctrl+C) and a way to report progress and
+    /// messages to the command that runs the chat (an MCP server's tool does).
+    /// </summary>
+    public virtual string Invoke(IReadOnlyDictionary<string, object?> arguments, LlmToolContext context) => Invoke(arguments);
 
     /// <summary>
     /// Checks the validated arguments before anything runs and before approval is asked (the

@@ -7,6 +7,8 @@ public sealed class ToolEndEvent : LlmEvent
     public override LlmEventName Kind => LlmEventName.ToolEnd;
     /// <summary>The tool's name, as the model called it.</summary>
     public string ToolName { get; init; } = string.Empty;
+    /// <summary>The MCP server the tool belongs to (Connect-LlmMcpServer's name); null for a PowerShell tool.</summary>
+    public string? McpServer { get; init; }
     /// <summary>The model's id for this call.</summary>
     public string ToolCallId { get; init; } = string.Empty;
     /// <summary>The text sent back to the model.</summary>

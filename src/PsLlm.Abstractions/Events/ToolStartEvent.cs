@@ -7,6 +7,8 @@ public sealed class ToolStartEvent : LlmEvent
     public override LlmEventName Kind => LlmEventName.ToolStart;
     /// <summary>The tool's name, as the model called it.</summary>
     public string ToolName { get; init; } = string.Empty;
+    /// <summary>The MCP server the tool belongs to (Connect-LlmMcpServer's name); null for a PowerShell tool.</summary>
+    public string? McpServer { get; init; }
     /// <summary>The arguments as the model wrote them (JSON text).</summary>
     public string Arguments { get; init; } = string.Empty;
     /// <summary>The model's id for this call.</summary>

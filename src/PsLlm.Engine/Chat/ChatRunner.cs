@@ -141,7 +141,7 @@ internal sealed class ChatRunner
                 foreach (var call in state.ToolCalls)
                 {
                     // Tools are PowerShell code: on the owner thread when this chat runs on a worker.
-                    var result = OwnerThread.Run(() => ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, cancellationToken));
+                    var result = OwnerThread.Run(() => ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, new LlmToolContext(cancellationToken, options.ToolVerbose, options.ToolProgress)));
                     var answer = new ChatMessage("tool", result.Output) { ToolCallId = call.Id, Name = call.Name };
                     messages.Add(answer);
                     turn.AddToolResult(result, answer);

@@ -23,6 +23,10 @@ public sealed class RunOptions
     /// apply); false sends "not executed" back to the model. Null approves everything.
     /// </summary>
     public Func<LlmTool, ToolCall, bool>? ApproveTool { get; init; }
+    /// <summary>Where a tool's verbose messages go (PowerShell: WriteVerbose on the command's thread); null: nowhere.</summary>
+    public Action<string>? ToolVerbose { get; init; }
+    /// <summary>Where a tool's progress goes: activity, status, percent (PowerShell: WriteProgress); null: nowhere.</summary>
+    public Action<string, string, int>? ToolProgress { get; init; }
     /// <summary>How long the run waits for the next item before pumping events again.</summary>
     internal TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
     /// <summary>Items buffered between the HTTP reader and the run's thread before the reader waits.</summary>

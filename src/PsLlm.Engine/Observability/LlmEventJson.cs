@@ -117,17 +117,20 @@ internal static class LlmEventJson
                 break;
             case ToolStartEvent s:
                 w.WriteString("toolName", s.ToolName);
+                if (s.McpServer is not null) w.WriteString("mcpServer", s.McpServer);
                 w.WriteString("toolCallId", s.ToolCallId);
                 WriteText(w, "arguments", s.Arguments, excludeContent);
                 break;
             case ToolEndEvent s:
                 w.WriteString("toolName", s.ToolName);
+                if (s.McpServer is not null) w.WriteString("mcpServer", s.McpServer);
                 w.WriteString("toolCallId", s.ToolCallId);
                 w.WriteNumber("durationMs", Milliseconds(s.Duration));
                 WriteText(w, "output", s.Output, excludeContent);
                 break;
             case ToolErrorEvent s:
                 w.WriteString("toolName", s.ToolName);
+                if (s.McpServer is not null) w.WriteString("mcpServer", s.McpServer);
                 w.WriteString("toolCallId", s.ToolCallId);
                 WriteError(w, "error", s.Error);
                 WriteText(w, "output", s.Output, excludeContent);

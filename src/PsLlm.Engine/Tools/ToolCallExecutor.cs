@@ -19,12 +19,15 @@ internal static class ToolCallExecutor
         CallbackManager chain,
         CallbackScope runScope,
         Func<LlmTool, ToolCall, bool>? approve,
-        CancellationToken cancellationToken)
+        LlmToolContext context)
     {
+        var cancellationToken = context.CancellationToken;
         chain.Raise(new AgentActionEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id });
         var run = chain.StartChild(runScope, cancellationToken);
         using var active = run.Activate();
-        run.Raise(new ToolStartEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id });
+        var named = tools.FirstOrDefault(t => string.Equals(t.Name, call.Name, StringComparison.Ordinal));
+        var server = named?.McpServer;
+        run.Raise(new ToolStartEvent { ToolName = call.Name, Arguments = call.Arguments, ToolCallId = call.Id, McpServer = server });
         var clock = Stopwatch.StartNew();
 
         string output;
@@ -32,7 +35,7 @@ internal static class ToolCallExecutor
         var executed = false;
         try
         {
-            var tool = tools.FirstOrDefault(t => string.Equals(t.Name, call.Name, StringComparison.Ordinal))
+            var tool = named
                 ?? throw new ToolArgumentException($"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
             var arguments = ToolArgumentReader.Read(call.Arguments, tool.ParametersSchema);
             tool.CheckArguments(arguments);
@@ -43,7 +46,7 @@ internal static class ToolCallExecutor
             else
             {
                 executed = true;
-                output = ToolOutputLimit.Apply(tool.Invoke(arguments));
+                output = ToolOutputLimit.Apply(tool.Invoke(arguments, context));
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -53,9 +56,9 @@ internal static class ToolCallExecutor
         }
 
         if (failure is null)
-            run.Raise(new ToolEndEvent { ToolName = call.Name, ToolCallId = call.Id, Output = output, Duration = clock.Elapsed });
+            run.Raise(new ToolEndEvent { ToolName = call.Name, ToolCallId = call.Id, Output = output, Duration = clock.Elapsed, McpServer = server });
         else
-            run.Raise(new ToolErrorEvent { ToolName = call.Name, ToolCallId = call.Id, Error = failure, Output = output });
+            run.Raise(new ToolErrorEvent { ToolName = call.Name, ToolCallId = call.Id, Error = failure, Output = output, McpServer = server });
 
         return new ToolCallResult { Call = call, Output = output, Succeeded = failure is null, Executed = executed && failure is null, Duration = clock.Elapsed };
     }

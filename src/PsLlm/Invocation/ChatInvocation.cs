@@ -22,6 +22,9 @@ internal sealed class ChatInvocation : IDisposable
     private ConcurrentChats? _concurrent;
     private BatchProgress? _progress;
 
+    /// <summary>The progress bar of a running tool, apart from the pipeline's own (<see cref="BatchProgress"/>).</summary>
+    private const int ToolProgressId = 0x70_01;
+
     /// <summary>How long a finished chat keeps pumping for event actions still on their way.</summary>
     private static readonly TimeSpan TrailingEventBudget = TimeSpan.FromMilliseconds(40);
 
@@ -70,6 +73,8 @@ internal sealed class ChatInvocation : IDisposable
                 Pump = new TurnInterrupt.PollingPump(_pump, p.Interrupt),
                 ErrorSink = chat.Options.ErrorSink,
                 ApproveTool = chat.Options.ApproveTool,
+                ToolVerbose = chat.Options.ToolVerbose,
+                ToolProgress = chat.Options.ToolProgress,
             };
             using (var both = p.Interrupt is null ? null : CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, p.Interrupt.Token))
                 response = ChatEngine.Run(chat.Client, chat.Request, options, both?.Token ?? _stop.Token);
@@ -127,7 +132,7 @@ internal sealed class ChatInvocation : IDisposable
         {
             var chat = Prepare(p);
             if (!MayRun(chat)) return;
-            var options = new RunOptions { LocalHandlers = chat.Options.LocalHandlers, ErrorSink = chat.Options.ErrorSink, ApproveTool = chat.Options.ApproveTool };
+            var options = new RunOptions { LocalHandlers = chat.Options.LocalHandlers, ErrorSink = chat.Options.ErrorSink, ApproveTool = chat.Options.ApproveTool, ToolVerbose = chat.Options.ToolVerbose, ToolProgress = chat.Options.ToolProgress };
             _concurrent.Add(chat.Client, chat.Request, options, chat);
             _progress.Started();
         }
@@ -244,6 +249,13 @@ internal sealed class ChatInvocation : IDisposable
             Pump = _pump,
             ErrorSink = _warnings,
             ApproveTool = p.ApproveTool ?? ((tool, call) => _cmdlet.ShouldProcess($"{tool.Name} {call.Arguments}", "Run tool")),
+            // A tool's messages and progress (an MCP server's log and progress notifications) go through this command.
+            ToolVerbose = _cmdlet.WriteVerbose,
+            ToolProgress = (activity, status, percent) => _cmdlet.WriteProgress(new ProgressRecord(ToolProgressId, activity, status)
+            {
+                PercentComplete = Math.Min(percent, 100),
+                RecordType = percent >= 100 ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            }),
         };
         return new PreparedChat(p, client, request, options, local.Concat(client.Callbacks).Concat(request.Callbacks).ToList());
     }

@@ -58,6 +58,9 @@ internal sealed class ModuleState
     /// </summary>
     public Dictionary<string, IReadOnlyDictionary<string, object?>> BatchInputs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The MCP servers connected in this session (Connect-LlmMcpServer), in the order connected.</summary>
+    public McpServerList McpServers { get; } = new();
+
     /// <summary>The models of the endpoints asked so far (Get-LlmModel, Tab on -Model).</summary>
     public ModelCatalog Models { get; } = new();
 

@@ -45,6 +45,8 @@ internal static class GenAiConventions
     public const string ToolName = "gen_ai.tool.name";
     public const string ToolCallId = "gen_ai.tool.call.id";
     public const string ToolType = "gen_ai.tool.type";
+    /// <summary>The MCP server of a tool (Connect-LlmMcpServer's name); PsLlm's own attribute, as the conventions name none.</summary>
+    public const string McpServer = "psllm.mcp.server";
     public const string ServerAddress = "server.address";
     public const string ServerPort = "server.port";
     public const string ErrorType = "error.type";

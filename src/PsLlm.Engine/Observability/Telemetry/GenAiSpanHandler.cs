@@ -119,8 +119,10 @@ internal sealed class GenAiSpanHandler : CallbackHandler, IDisposable
         {
             { GenAiConventions.OperationName, GenAiConventions.ExecuteTool },
             { GenAiConventions.ToolName, e.ToolName },
-            { GenAiConventions.ToolType, "function" },
+            // An MCP server's tool runs elsewhere: semantic conventions call that an extension.
+            { GenAiConventions.ToolType, e.McpServer is null ? "function" : "extension" },
         };
+        if (e.McpServer is not null) tags.Add(GenAiConventions.McpServer, e.McpServer);
         if (e.ToolCallId.Length > 0) tags.Add(GenAiConventions.ToolCallId, e.ToolCallId);
         tags.Add(GenAiConventions.RunId, e.RunId.ToString());
         var span = Start(e, $"{GenAiConventions.ExecuteTool} {e.ToolName}", ActivityKind.Internal, tags);

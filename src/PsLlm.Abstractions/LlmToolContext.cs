@@ -1,0 +1,34 @@
+namespace PsLlm;
+
+/// <summary>
+/// What a tool call may use of the chat running it: the call's cancellation (Ctrl+C) and the
+/// command's verbose and progress streams. Call its methods on the thread that invoked the tool.
+/// </summary>
+public sealed class LlmToolContext
+{
+    private readonly Action<string>? _verbose;
+    private readonly Action<string, string, int>? _progress;
+
+    /// <summary>A context; the writers may be null (nothing is shown).</summary>
+    /// <param name="cancellationToken">Cancelled when the chat is stopped.</param>
+    /// <param name="verbose">Writes a verbose message.</param>
+    /// <param name="progress">Writes a progress record: activity, status, percent complete (-1 when unknown, 100 when done).</param>
+    public LlmToolContext(CancellationToken cancellationToken, Action<string>? verbose = null, Action<string, string, int>? progress = null)
+    {
+        CancellationToken = cancellationToken;
+        _verbose = verbose;
+        _progress = progress;
+    }
+
+    /// <summary>A context with nothing to report to and no cancellation.</summary>
+    public static LlmToolContext None { get; } = new(CancellationToken.None);
+
+    /// <summary>Cancelled when the chat is stopped (Ctrl+C): the tool should stop its work.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Writes a verbose message through the command running the chat.</summary>
+    public void WriteVerbose(string message) => _verbose?.Invoke(message);
+
+    /// <summary>Writes a progress record through the command running the chat (percent -1 when unknown; 100 completes it).</summary>
+    public void WriteProgress(string activity, string status, int percentComplete) => _progress?.Invoke(activity, status, percentComplete);
+}
