@@ -16,19 +16,34 @@ public static class McpClients
         string? workingDirectory, TimeSpan connectTimeout, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         var target = string.Join(" ", arguments.Prepend(command).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
-        // What the server writes to standard error is its log: shown with -Verbose, as its log messages are.
+        // What the server writes to standard error is its log: shown with -Verbose, as its log
+        // messages are. Lines written while it starts are kept until the session exists.
         McpServerConnection? connection = null;
+        var early = new List<string>();
+        void Stderr(string line)
+        {
+            lock (early)
+            {
+                if (connection?.Handle is McpSession session) session.Notice($"(stderr) {line}");
+                else early.Add(line);
+            }
+        }
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
-            StandardErrorLines = line => (connection?.Handle as McpSession)?.Notice($"(stderr) {line}"),
+            StandardErrorLines = Stderr,
             Command = command,
             Arguments = arguments.ToList(),
             EnvironmentVariables = environment.ToDictionary(p => p.Key, p => p.Value),
             WorkingDirectory = workingDirectory,
             Name = name ?? Path.GetFileNameWithoutExtension(command),
         });
-        connection = Connect(name, "stdio", target, transport, connectTimeout, callTimeout, Array.Empty<string>(), cancellationToken);
-        return connection;
+        var connected = Connect(name, "stdio", target, transport, connectTimeout, callTimeout, Array.Empty<string>(), cancellationToken);
+        lock (early)
+        {
+            connection = connected;
+            foreach (var line in early) McpSession.Of(connected).Notice($"(stderr) {line}");
+        }
+        return connected;
     }
 
     /// <summary>Connects to a streamable HTTP endpoint, sending <paramref name="headers"/> with every request.</summary>

@@ -33,7 +33,6 @@ namespace PsLlm.Commands;
 /// <para>Closes all the session's connections.</para>
 /// </example>
 [Cmdlet(VerbsCommunications.Disconnect, "LlmMcpServer", DefaultParameterSetName = "Server")]
-[OutputType(typeof(void))]
 public sealed class DisconnectLlmMcpServerCommand : PSCmdlet
 {
     /// <summary>The connections to close.</summary>

@@ -46,7 +46,6 @@ namespace PsLlm.Commands;
 /// </para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Start, "LlmMcpServer")]
-[OutputType(typeof(void))]
 public sealed class StartLlmMcpServerCommand : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
