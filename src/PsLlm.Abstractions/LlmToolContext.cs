@@ -31,4 +31,28 @@ public sealed class LlmToolContext
 
     /// <summary>Writes a progress record through the command running the chat (percent -1 when unknown; 100 completes it).</summary>
     public void WriteProgress(string activity, string status, int percentComplete) => _progress?.Invoke(activity, status, percentComplete);
+
+    private List<ChatAttachment>? _images;
+
+    /// <summary>
+    /// Shows the model an image the tool produced: a tool result carries text only, so the chat
+    /// sends the images of a round of tool calls in a user message after their results.
+    /// </summary>
+    /// <param name="name">What the image is, for the model and the transcript.</param>
+    /// <param name="mediaType">image/png, image/jpeg, …</param>
+    /// <param name="data">The image's bytes.</param>
+    public void AttachImage(string name, string mediaType, byte[] data)
+    {
+        (_images ??= new List<ChatAttachment>()).Add(new ChatAttachment
+        {
+            Kind = ChatAttachmentKind.Image,
+            Name = name,
+            MediaType = mediaType,
+            Url = $"data:{mediaType};base64,{Convert.ToBase64String(data)}",
+            Length = data.Length,
+        });
+    }
+
+    /// <summary>The images attached so far.</summary>
+    internal IReadOnlyList<ChatAttachment> Images => _images ?? (IReadOnlyList<ChatAttachment>)Array.Empty<ChatAttachment>();
 }

@@ -129,9 +129,9 @@ Describe 'New-LlmTool' {
             $tool.Description | Should -Be 'Tells the time.'
         }
 
-        It 'shows as a table of name, approval, strictness and description' {
+        It 'shows as a table of name, MCP server (none here), approval, strictness and description' {
             $text = New-LlmTool Get-Date -Description 'Tells the time.' | Format-Table | Out-String
-            $text | Should -Match 'Name\s+RequireApproval\s+Strict\s+Description'
+            $text | Should -Match 'Name\s+McpServer\s+RequireApproval\s+Strict\s+Description'
             $text | Should -Match 'Get-Date\s+False\s+False\s+Tells the time\.'
         }
     }

@@ -20,6 +20,7 @@ namespace PsLlm.Engine.Tests;
 public sealed class McpToolTests : FakeServerTestBase
 {
     private static readonly JsonElement TwoNumbers = JsonDocument.Parse("""{"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"]}""").RootElement;
+    private static readonly byte[] Picture = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
     private static readonly JsonElement NoArguments = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
 
     /// <summary>What the SDK server saw.</summary>
@@ -49,6 +50,7 @@ public sealed class McpToolTests : FakeServerTestBase
                         new Tool { Name = "refuse", Description = "Always fails", InputSchema = NoArguments, Annotations = new ToolAnnotations { ReadOnlyHint = true } },
                         new Tool { Name = "slow", Description = "Waits to be cancelled", InputSchema = NoArguments, Annotations = new ToolAnnotations { ReadOnlyHint = true } },
                         new Tool { Name = "dotted.name", Description = "A name models refuse", InputSchema = NoArguments, Annotations = new ToolAnnotations { ReadOnlyHint = true } },
+                        new Tool { Name = "picture", Description = "Draws", InputSchema = NoArguments, Annotations = new ToolAnnotations { ReadOnlyHint = true } },
                     ],
                 }),
                 CallToolHandler = async (request, token) =>
@@ -64,6 +66,8 @@ public sealed class McpToolTests : FakeServerTestBase
                             if (request.Params.ProgressToken is { } progress)
                                 await request.Server.SendNotificationAsync("notifications/progress", new JsonObject { ["progressToken"] = JsonValue.Create(progress.Token?.ToString()), ["progress"] = 1, ["total"] = 2, ["message"] = "half way" }, cancellationToken: token);
                             return new CallToolResult { Content = [new TextContentBlock { Text = (a + b).ToString(System.Globalization.CultureInfo.InvariantCulture) }] };
+                        case "picture":
+                            return new CallToolResult { Content = [new TextContentBlock { Text = "Here it is:" }, ImageContentBlock.FromBytes(Picture, "image/png")] };
                         case "refuse":
                             return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = "the vault is locked" }] };
                         case "slow":
@@ -99,7 +103,7 @@ public sealed class McpToolTests : FakeServerTestBase
         Assert.Contains("tools", connection.Capabilities);
 
         var tools = McpClients.Tools(connection, CancellationToken.None);
-        Assert.Equal(new[] { "add", "wipe", "plain", "refuse", "slow", "dotted_name" }, tools.Select(t => t.Name));
+        Assert.Equal(new[] { "add", "wipe", "plain", "refuse", "slow", "dotted_name", "picture" }, tools.Select(t => t.Name));
         Assert.All(tools, t => Assert.Equal("tests", t.McpServer));
         Assert.True(JsonElement.DeepEquals(TwoNumbers, JsonDocument.Parse(tools[0].ParametersSchema).RootElement));
         // Read-only and not destructive runs unasked; destructive, or no hints (MCP's defaults), asks.
@@ -223,6 +227,31 @@ public sealed class McpToolTests : FakeServerTestBase
         var (connection, log) = SdkServer();
         Assert.Equal("dotted.name done", Tool(connection, "dotted_name").Invoke(new Dictionary<string, object?>(), LlmToolContext.None));
         Assert.Equal("dotted.name {}", log.Calls.Single());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnImageIsNamedInTheResultAndWithAttachImagesShownToTheModelAfterIt(bool attach)
+    {
+        var (connection, _) = SdkServer();
+        Server.Enqueue(new FakeReply { ToolCalls = [new FakeToolCall { Id = "call_p", Name = "picture", Arguments = "{}" }] });
+        Server.Enqueue(new FakeReply { Text = "A picture." });
+        var tools = McpClients.Tools(connection, CancellationToken.None, attachImages: attach);
+        var outcome = ChatHarness.Run(ChatHarness.Client(Server), new ChatRequest { Prompt = "draw", Tools = tools });
+
+        Assert.Equal("A picture.", outcome.Ok.Text);
+        var sent = Server.Requests[1].Json!["messages"]!.AsArray();
+        Assert.StartsWith("Here it is:\n[image: image/png, 11 bytes", sent[2]!["content"]!.GetValue<string>());
+        if (!attach)
+        {
+            Assert.Equal(3, sent.Count);
+            return;
+        }
+        var shown = sent[3]!;
+        Assert.Equal("user", shown["role"]!.GetValue<string>());
+        var url = shown["content"]!.AsArray().Select(p => p!["image_url"]?["url"]?.GetValue<string>()).Single(u => u is not null);
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(Picture), url);
     }
 
     /// <summary>

@@ -138,13 +138,23 @@ internal sealed class ChatRunner
                     throw new LlmException(LlmErrorKind.ToolRoundsExceeded, "LlmMaxToolRoundsExceeded",
                         $"The model was still calling tools after {request.MaxToolRounds} rounds ({string.Join(", ", state.ToolCalls)}); the transcript is on the error's PartialResponse.")
                     { RecommendedAction = "Raise -MaxToolRounds, or make the tools' answers more conclusive." };
+                var images = new List<ChatAttachment>();
                 foreach (var call in state.ToolCalls)
                 {
+                    var context = new LlmToolContext(cancellationToken, options.ToolVerbose, options.ToolProgress);
                     // Tools are PowerShell code: on the owner thread when this chat runs on a worker.
-                    var result = OwnerThread.Run(() => ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, new LlmToolContext(cancellationToken, options.ToolVerbose, options.ToolProgress)));
+                    var result = OwnerThread.Run(() => ToolCallExecutor.Execute(call, request.Tools, chain, runScope, options.ApproveTool, context));
                     var answer = new ChatMessage("tool", result.Output) { ToolCallId = call.Id, Name = call.Name };
                     messages.Add(answer);
                     turn.AddToolResult(result, answer);
+                    images.AddRange(context.Images);
+                }
+                // A tool message carries text only: images the tools gave follow their results, as the user's.
+                if (images.Count > 0)
+                {
+                    var shown = new ChatMessage("user", $"The image{(images.Count == 1 ? "" : "s")} the tools returned: {string.Join(", ", images.Select(i => i.Name))}.") { Attachments = images };
+                    messages.Add(shown);
+                    turn.AddAnswer(shown);
                 }
             }
         }

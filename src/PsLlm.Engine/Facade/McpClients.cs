@@ -84,15 +84,15 @@ public static class McpClients
         return connection;
     }
 
-    /// <summary>The server's tools, listed now (every page).</summary>
-    public static IReadOnlyList<LlmTool> Tools(McpServerConnection connection, CancellationToken cancellationToken)
+    /// <summary>The server's tools, listed now (every page); with <paramref name="attachImages"/>, the images they return are shown to the model.</summary>
+    public static IReadOnlyList<LlmTool> Tools(McpServerConnection connection, CancellationToken cancellationToken, bool attachImages = false)
     {
         var session = McpSession.Of(connection);
         EnsureConnected(connection);
         try
         {
             var tools = session.Client.ListToolsAsync(cancellationToken: cancellationToken).AsTask().GetAwaiter().GetResult();
-            return tools.Select(t => (LlmTool)new McpTool(session, t.ProtocolTool)).ToArray();
+            return tools.Select(t => (LlmTool)new McpTool(session, t.ProtocolTool) { AttachImages = attachImages }).ToArray();
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -11,7 +11,9 @@ namespace PsLlm.Engine.Mcp;
 /// </summary>
 internal static class McpResultText
 {
-    public static string Of(CallToolResult result)
+    /// <param name="result">The server's result.</param>
+    /// <param name="imagesAttached">The images are sent after the results (the line says so).</param>
+    public static string Of(CallToolResult result, bool imagesAttached = false)
     {
         var text = new StringBuilder();
         foreach (var block in result.Content ?? [])
@@ -20,8 +22,8 @@ internal static class McpResultText
             text.Append(block switch
             {
                 TextContentBlock t => t.Text,
-                ImageContentBlock i => $"[image: {i.MimeType}, {Base64Bytes(i.Data.Length)} bytes]",
-                AudioContentBlock a => $"[audio: {a.MimeType}, {Base64Bytes(a.Data.Length)} bytes]",
+                ImageContentBlock i => $"[image: {i.MimeType}, {i.DecodedData.Length} bytes{(imagesAttached ? ", shown after the tool results" : string.Empty)}]",
+                AudioContentBlock a => $"[audio: {a.MimeType}, {a.DecodedData.Length} bytes]",
                 EmbeddedResourceBlock { Resource: TextResourceContents r } => $"[resource {r.Uri}]\n{r.Text}",
                 EmbeddedResourceBlock e => $"[resource {e.Resource.Uri}: {e.Resource.MimeType}]",
                 ResourceLinkBlock l => $"[resource link {l.Uri}{(l.Name is { Length: > 0 } n ? $" ({n})" : string.Empty)}]",
@@ -35,6 +37,4 @@ internal static class McpResultText
         }
         return text.ToString();
     }
-
-    private static long Base64Bytes(int base64Length) => base64Length * 3L / 4;
 }

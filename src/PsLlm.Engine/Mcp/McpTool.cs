@@ -39,6 +39,8 @@ internal sealed class McpTool : LlmTool
     public bool? DestructiveHint { get; }
     /// <summary>The server's title for the tool.</summary>
     public string? Title { get; }
+    /// <summary>Send the images the tool returns to the model after its result (Get-LlmMcpTool -AttachImages), for models that take images.</summary>
+    public bool AttachImages { get; init; }
 
     // MCP's defaults: a tool is not read-only and is destructive unless the server says otherwise.
     private static bool NeedsApproval(ToolAnnotations? hints) => hints?.ReadOnlyHint != true || hints.DestructiveHint == true;
@@ -102,8 +104,14 @@ internal sealed class McpTool : LlmTool
         {
             throw new InvalidOperationException($"MCP server '{connection.Name}' went away during {ServerToolName}: {error.GetBaseException().Message}", error);
         }
-        var text = McpResultText.Of(result);
+        var text = McpResultText.Of(result, AttachImages);
         if (result.IsError == true) throw new McpToolErrorException(text);
+        if (AttachImages)
+        {
+            var n = 0;
+            foreach (var image in result.Content?.OfType<ImageContentBlock>() ?? [])
+                context.AttachImage($"{ServerToolName} image {++n}", image.MimeType, image.DecodedData.ToArray());
+        }
         return text;
 
         void Show(BlockingCollection<Action> queue, LlmToolContext target)

@@ -12,7 +12,8 @@ namespace PsLlm.Commands;
 /// PsLlm.LlmTool objects, which Invoke-LlmChat -Tool and Start-LlmChat -Tool take next to tools made with New-LlmTool.
 /// The model sees the server's name, description and input schema (a name with characters a model does not accept has
 /// them replaced with _); a call goes to the server, and its result (text, structured content; images, audio and
-/// links named by what they are) goes back to the model. A result the server marks isError, a server that fails, goes
+/// links named by what they are) goes back to the model; with -AttachImages the images themselves follow the round's
+/// tool results, for models that take images. A result the server marks isError, a server that fails, goes
 /// away, or takes longer than the connection's -TimeoutSec, becomes the tool's error, which the model reads; the chat
 /// goes on. Ctrl+C cancels the call at the server.
 /// </para>
@@ -59,6 +60,13 @@ public sealed class GetLlmMcpToolCommand : PSCmdlet, IDisposable
     [SupportsWildcards]
     public string[]? Name { get; set; }
 
+    /// <summary>
+    /// Send the images a tool returns to the model, in a user message after the round's tool results (a tool result
+    /// carries text only). For models that take images; others fail on such a message.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AttachImages { get; set; }
+
     /// <summary>Writes the tools of each server.</summary>
     protected override void ProcessRecord()
     {
@@ -70,7 +78,7 @@ public sealed class GetLlmMcpToolCommand : PSCmdlet, IDisposable
             IReadOnlyList<LlmTool> tools;
             try
             {
-                tools = McpClients.Tools(server, _stop.Token);
+                tools = McpClients.Tools(server, _stop.Token, AttachImages);
             }
             catch (LlmException error)
             {
