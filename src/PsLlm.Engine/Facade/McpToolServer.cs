@@ -74,7 +74,7 @@ public static class McpToolServer
         }
         catch (Exception error)
         {
-            return Error(Innermost(error).Message);
+            return Error(ToolCallExecutor.Cause(error).Message);
         }
     }
 
@@ -96,13 +96,6 @@ public static class McpToolServer
         arguments is null ? "{}" : JsonSerializer.Serialize(arguments);
 
     private static CallToolResult Error(string message) => new() { IsError = true, Content = [new TextContentBlock { Text = message }] };
-
-    private static Exception Innermost(Exception error)
-    {
-        while (error.InnerException is not null && error.GetType().Name is "MethodInvocationException" or "TargetInvocationException" or "AggregateException")
-            error = error.InnerException;
-        return error;
-    }
 
     private sealed record PendingCall(string Name, string Arguments, CancellationToken Cancellation)
     {

@@ -52,7 +52,7 @@ internal static class ToolCallExecutor
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             failure = ex;
-            output = ToolOutputLimit.Apply($"Error: {Innermost(ex).Message}");
+            output = ToolOutputLimit.Apply($"Error: {Cause(ex).Message}");
         }
 
         if (failure is null)
@@ -63,8 +63,8 @@ internal static class ToolCallExecutor
         return new ToolCallResult { Call = call, Output = output, Succeeded = failure is null, Executed = executed && failure is null, Duration = clock.Elapsed };
     }
 
-    // PowerShell wraps a command's failure (MethodInvocationException, …); the model needs the cause.
-    private static Exception Innermost(Exception error)
+    /// <summary>PowerShell wraps a command's failure (MethodInvocationException, …); the model needs the cause.</summary>
+    internal static Exception Cause(Exception error)
     {
         while (error.InnerException is not null && error.GetType().Name is "MethodInvocationException" or "TargetInvocationException" or "AggregateException")
             error = error.InnerException;

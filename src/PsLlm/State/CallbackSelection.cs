@@ -17,19 +17,8 @@ internal static class CallbackSelection
             }
             yield break;
         }
-        if (names is null || names.Length == 0)
-        {
-            foreach (var registration in all) yield return registration;
-            yield break;
-        }
-        foreach (var name in names)
-        {
-            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            var matches = all.Where(r => pattern.IsMatch(r.Name)).ToArray();
-            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                cmdlet.WriteError(NotFound($"No callback named '{name}' is registered.", name));
-            foreach (var match in matches) yield return match;
-        }
+        foreach (var registration in WildcardSelection.Select(all, r => r.Name, names, name => NotFound($"No callback named '{name}' is registered.", name), cmdlet))
+            yield return registration;
     }
 
     public static ErrorRecord NotFound(string message, object target) =>

@@ -36,20 +36,8 @@ internal sealed class McpServerList
     }
 
     /// <summary>The connections named by <paramref name="names"/> (wildcards), reporting names that match none.</summary>
-    public IEnumerable<McpServerConnection> Select(string[]? names, Cmdlet cmdlet)
-    {
-        var all = All;
-        if (names is null || names.Length == 0) return all;
-        var chosen = new List<McpServerConnection>();
-        foreach (var name in names)
-        {
-            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            var matches = all.Where(s => pattern.IsMatch(s.Name)).ToArray();
-            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                cmdlet.WriteError(new ErrorRecord(new ItemNotFoundException($"No MCP server named '{name}' is connected. Get-LlmMcpServer lists them."),
-                    "LlmMcpServerNotFound", ErrorCategory.ObjectNotFound, name));
-            chosen.AddRange(matches.Where(m => !chosen.Contains(m)));
-        }
-        return chosen;
-    }
+    public IEnumerable<McpServerConnection> Select(string[]? names, Cmdlet cmdlet) =>
+        WildcardSelection.Select(All, s => s.Name, names, name => new ErrorRecord(
+            new ItemNotFoundException($"No MCP server named '{name}' is connected. Get-LlmMcpServer lists them."),
+            "LlmMcpServerNotFound", ErrorCategory.ObjectNotFound, name), cmdlet);
 }
