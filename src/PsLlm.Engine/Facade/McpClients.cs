@@ -10,6 +10,8 @@ namespace PsLlm.Engine;
 /// </summary>
 public static class McpClients
 {
+    private const string SetSid = "/usr/bin/setsid";
+
     /// <summary>Starts <paramref name="command"/> and connects to it over its standard input and output.</summary>
     public static McpServerConnection ConnectStdio(
         string? name, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment,
@@ -28,11 +30,14 @@ public static class McpClients
                 else early.Add(line);
             }
         }
+        // Ctrl+C at a terminal interrupts the whole foreground process group, and a server started
+        // here would be in it and die with the chat's stop: on Linux it gets a session of its own.
+        var ownSession = OperatingSystem.IsLinux() && File.Exists(SetSid);
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             StandardErrorLines = Stderr,
-            Command = command,
-            Arguments = arguments.ToList(),
+            Command = ownSession ? SetSid : command,
+            Arguments = ownSession ? arguments.Prepend(command).ToList() : arguments.ToList(),
             EnvironmentVariables = environment.ToDictionary(p => p.Key, p => p.Value),
             WorkingDirectory = workingDirectory,
             Name = name ?? Path.GetFileNameWithoutExtension(command),
