@@ -214,3 +214,49 @@ Describe 'Start-LlmMcpServer, through Connect-LlmMcpServer' {
         (Get-LlmMcpTool -Server $server).RequireApproval | Should -BeTrue
     }
 }
+
+Describe 'Ctrl+C at a real terminal during an MCP tool call' {
+    BeforeAll {
+        $script:NoTerminal = if ($NoEverything) { $NoEverything }
+        elseif (-not (Get-Command tmux -CommandType Application -ErrorAction Ignore)) { 'tmux is not installed (a test needs it for a terminal)' }
+        elseif (-not $IsLinux) { 'a stdio server keeps its own session on Linux only' }
+    }
+
+    It 'stops the chat; the server stays connected and answers the next call' {
+        if ($NoTerminal) { Set-ItResult -Skipped -Because $NoTerminal; return }
+        $out = Join-Path $TestDrive 'after-ctrl-c.txt'
+        $setup = Join-Path $TestDrive 'setup.ps1'
+        Set-Content $setup @"
+Import-Module '$Manifest'
+`$null = Connect-LlmMcpServer -Command '$Node' -ArgumentList '$Everything', 'stdio' -Name everything
+`$tools = Get-LlmMcpTool -Name trigger-long-running-operation, echo
+`$slow = New-LlmFakeClient -Response @{ ToolCalls = @(@{ Name = 'trigger-long-running-operation'; Arguments = '{"duration":30,"steps":30}' }) }, 'done'
+`$echo = New-LlmFakeClient -Response @{ ToolCalls = @(@{ Name = 'echo'; Arguments = '{"message":"still here"}' }) }, 'ok'
+'ready'
+"@
+        $session = "psllm-mcp-$PID"
+        & tmux kill-session -t $session 2>$null
+        & tmux new-session -d -s $session -x 120 -y 30 "'$Pwsh' -NoProfile"
+        try {
+            function Wait-Terminal([string] $Text) {
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while (-not ((& tmux capture-pane -p -t $session) -join "`n").Contains($Text)) {
+                    if ([DateTime]::UtcNow -gt $deadline) { throw "The terminal did not show '$Text':`n$((& tmux capture-pane -p -t $session) -join "`n")" }
+                    Start-Sleep -Milliseconds 100
+                }
+            }
+            Wait-Terminal 'PS '
+            & tmux send-keys -t $session ". '$setup'" Enter
+            Wait-Terminal 'ready'
+            & tmux send-keys -t $session 'Invoke-LlmChat slow -Client $slow -Tool $tools' Enter
+            Wait-Terminal '2 of 30'      # the server's progress bar: the call is under way
+            & tmux send-keys -t $session C-c
+            & tmux send-keys -t $session "(Get-LlmMcpServer).State, (Invoke-LlmChat x -Client `$echo -Tool `$tools -AsEvents | Where-Object EventName -eq ToolEnd).Output | Set-Content '$out'" Enter
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path $out) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Milliseconds 200
+            Get-Content $out | Should -Be @('Connected', 'Echo: still here')
+        }
+        finally { & tmux kill-session -t $session 2>$null }
+    }
+}
