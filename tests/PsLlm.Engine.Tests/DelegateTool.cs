@@ -10,6 +10,12 @@ internal sealed class DelegateTool : LlmTool
 
     public List<IReadOnlyDictionary<string, object?>> Calls { get; } = new();
 
+    /// <summary>Stands for an MCP server's tool in tests of what events and handlers make of its server's name.</summary>
+    public string? FromMcpServer { get; init; }
+
+    /// <inheritdoc/>
+    public override string? McpServer => FromMcpServer;
+
     public override string Invoke(IReadOnlyDictionary<string, object?> arguments)
     {
         Calls.Add(arguments);

@@ -223,4 +223,19 @@ public sealed class LlmEventJsonTests
         var e = new LlmErrorEvent { Error = new InvalidOperationException("bad key sk-proj-ABCDEFGHIJKLMNOP") };
         Assert.DoesNotContain("ABCDEFGHIJKLMNOP", LlmEventJson.Serialize(e));
     }
+
+    [Fact]
+    public void ToolEventsOfAnMcpServersToolNameTheServer()
+    {
+        var events = new LlmEvent[]
+        {
+            new ToolStartEvent { ToolName = "echo", ToolCallId = "c", Arguments = "{}", McpServer = "everything" },
+            new ToolEndEvent { ToolName = "echo", ToolCallId = "c", Output = "x", McpServer = "everything" },
+            new ToolErrorEvent { ToolName = "echo", ToolCallId = "c", Output = "Error: x", Error = new InvalidOperationException("x"), McpServer = "everything" },
+        };
+        foreach (var e in events)
+            Assert.Equal("everything", JsonNode.Parse(LlmEventJson.Serialize(e))!["mcpServer"]!.GetValue<string>());
+        // A PowerShell tool's events have no such field.
+        Assert.Null(JsonNode.Parse(LlmEventJson.Serialize(new ToolStartEvent { ToolName = "add" }))!["mcpServer"]);
+    }
 }

@@ -135,6 +135,21 @@ public sealed class TelemetrySpanTests : FakeServerTestBase
     }
 
     [Fact]
+    public void AnMcpServersToolIsAnExtensionSpanNamingItsServer()
+    {
+        Server.Enqueue(new FakeReply { ToolCalls = new() { Call("c1", "get_weather", """{"city":"Oslo"}""") } });
+        Server.Enqueue(new FakeReply { Text = "Sunny." });
+        using var collector = new TelemetrySpanCollector();
+        var tool = new DelegateTool("get_weather", "weather", CitySchema, a => "sunny") { FromMcpServer = "weather-server" };
+        var outcome = ChatHarness.Run(ChatHarness.Client(Server), new ChatRequest { Prompt = "x", Tools = new LlmTool[] { tool } }, local: new[] { new GenAiSpanHandler() });
+
+        Assert.Equal("Sunny.", outcome.Ok.Text);
+        var span = Named(collector.For(outcome.Log.Events), "execute_tool get_weather");
+        Assert.Equal("extension", Tag(span, "gen_ai.tool.type"));
+        Assert.Equal("weather-server", Tag(span, "psllm.mcp.server"));
+    }
+
+    [Fact]
     public void FailingToolIsAnErrorSpanWhileTheChatGoesOn()
     {
         Server.Enqueue(new FakeReply { ToolCalls = new() { Call("c1", "get_weather", """{"city":"Atlantis"}""") } });
