@@ -36,9 +36,9 @@ $registration | Unregister-LlmCallback
 Write-Host "`n4. Register-ObjectEvent on the client's token stream (actions run while it streams):" -ForegroundColor Cyan
 # Event actions run in their own scope: hand them state through -MessageData.
 $seen = [System.Collections.Generic.List[string]]::new()
-$subscriber = Register-ObjectEvent -InputObject $client -EventName LlmNewToken -MessageData $seen -Action { $Event.MessageData.Add($EventArgs.Token) }
+$null = Register-ObjectEvent -InputObject $client -EventName LlmNewToken -SourceIdentifier DemoTokens -MessageData $seen -Action { $Event.MessageData.Add($EventArgs.Token) }
 $null = Invoke-LlmChat -Stream 'Count from one to five.'
-Unregister-Event -SubscriptionId $subscriber.Id
+Unregister-Event -SourceIdentifier DemoTokens
 Write-Host "   Register-ObjectEvent action saw $($seen.Count) tokens, before Invoke-LlmChat returned: $($seen -join '')"
 
 Write-Host "`n5. Every event of a run as objects (-AsEvents):" -ForegroundColor Cyan

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using PsLlm.Arguments;
 using PsLlm.Delivery;
 using PsLlm.Engine;
@@ -347,6 +348,7 @@ public sealed class RegisterLlmCallbackCommand : PSCmdlet
         if (inner is AsyncCallbackHandler async)
         {
             if (!Configure(async, awaited)) return;
+            if (Runspace.DefaultRunspace is { } session) AsyncCallbackShutdown.Watch(session);
         }
         else if (AsyncOnly() is { } given)
         {
