@@ -102,3 +102,13 @@ $c = New-LlmClient -Endpoint $Endpoint -Model fake-model -MaxRetries 0
         finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }
+
+Describe 'The demo that build.ps1 -Demo runs (the README''s first command)' {
+    It 'runs to its end against the fake server, in a pwsh of its own' {
+        Reset-FakeServer
+        $output = & $Pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/Demo.ps1') -ModulePath $ModulePath -Endpoint $Endpoint 2>&1 6>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -Match 'Register-ObjectEvent action saw \d+ tokens'
+        $output | Should -Match 'ChainEnd'
+    }
+}
