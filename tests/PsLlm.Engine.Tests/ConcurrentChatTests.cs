@@ -183,4 +183,35 @@ public sealed class ConcurrentChatTests : FakeServerTestBase
         Assert.Equal(0, chats.Outstanding);
         Assert.Empty(Server.Requests);
     }
+
+    /// <summary>A tool that reports through its context, as an MCP server's tool does.</summary>
+    private sealed class ReportingTool() : LlmTool("report", "Reports progress.", """{"type":"object","properties":{}}""", strict: false, requireApproval: false)
+    {
+        public override string Invoke(IReadOnlyDictionary<string, object?> arguments) => Invoke(arguments, LlmToolContext.None);
+
+        public override string Invoke(IReadOnlyDictionary<string, object?> arguments, LlmToolContext context)
+        {
+            context.WriteVerbose("working");
+            context.WriteProgress("report", "half", 50);
+            return "done";
+        }
+    }
+
+    [Fact]
+    public void Tools_of_concurrent_chats_report_through_the_options_they_were_given()
+    {
+        for (var i = 0; i < 3; i++)
+            Server.Enqueue(new FakeReply { ForPrompt = $"q{i}", ToolCalls = [new FakeToolCall { Id = $"call_{i}", Name = "report", Arguments = "{}" }] });
+        var verbose = new List<string>();
+        var progress = new List<int>();
+        var log = new EventLog();
+        var options = Options(log) with { ToolVerbose = verbose.Add, ToolProgress = (_, _, percent) => progress.Add(percent) };
+        using var chats = new ConcurrentChats(3, ordered: false, CancellationToken.None);
+
+        var outcomes = RunAll(chats, Enumerable.Range(0, 3).Select(i => (ChatHarness.Client(Server), new ChatRequest { Prompt = $"q{i}", Tools = [new ReportingTool()] }, options, (object)i)));
+
+        Assert.All(outcomes, o => Assert.NotNull(o.Response));
+        Assert.Equal(["working", "working", "working"], verbose);
+        Assert.Equal([50, 50, 50], progress);
+    }
 }

@@ -125,16 +125,8 @@ public sealed class ConcurrentChats : IDisposable
         try
         {
             using var owner = _owner.Enter();
-            var options = new RunOptions
-            {
-                LocalHandlers = pending.Options.LocalHandlers,
-                ErrorSink = pending.Options.ErrorSink,
-                ApproveTool = pending.Options.ApproveTool,
-                Parent = pending.Options.Parent,
-                Sources = pending.Options.Sources,
-                PollInterval = pending.Options.PollInterval,
-                QueueCapacity = pending.Options.QueueCapacity,
-            };
+            // A worker never pumps: waiting on the owner thread does.
+            var options = pending.Options with { Pump = null };
             response = new ChatRunner(pending.Client).Invoke(pending.Request, options, _stop);
         }
         catch (Exception e)

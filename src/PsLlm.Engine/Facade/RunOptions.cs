@@ -6,7 +6,9 @@ namespace PsLlm.Engine;
 /// How the host runs a chat: the handlers for this chat only, the pump that lets the host do its
 /// queued work while the answer streams, where handler failures go, and who approves tools.
 /// </summary>
-public sealed class RunOptions
+// A record, so a run that needs other options than it was given takes a copy `with` the change
+// and every other option, present and future, goes along.
+public sealed record RunOptions
 {
     /// <summary>Client- and session-level handlers and delivery handlers for this chat only.</summary>
     public IReadOnlyList<CallbackHandler> LocalHandlers { get; init; } = Array.Empty<CallbackHandler>();

@@ -67,15 +67,7 @@ internal sealed class ChatInvocation : IDisposable
             progress?.Started();
             started = true;
             ChatResponse response;
-            var options = p.Interrupt is null ? chat.Options : new RunOptions
-            {
-                LocalHandlers = chat.Options.LocalHandlers,
-                Pump = new TurnInterrupt.PollingPump(_pump, p.Interrupt),
-                ErrorSink = chat.Options.ErrorSink,
-                ApproveTool = chat.Options.ApproveTool,
-                ToolVerbose = chat.Options.ToolVerbose,
-                ToolProgress = chat.Options.ToolProgress,
-            };
+            var options = p.Interrupt is null ? chat.Options : chat.Options with { Pump = new TurnInterrupt.PollingPump(_pump, p.Interrupt) };
             using (var both = p.Interrupt is null ? null : CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, p.Interrupt.Token))
                 response = ChatEngine.Run(chat.Client, chat.Request, options, both?.Token ?? _stop.Token);
             _pump.Flush(TrailingEventBudget);
@@ -132,8 +124,7 @@ internal sealed class ChatInvocation : IDisposable
         {
             var chat = Prepare(p);
             if (!MayRun(chat)) return;
-            var options = new RunOptions { LocalHandlers = chat.Options.LocalHandlers, ErrorSink = chat.Options.ErrorSink, ApproveTool = chat.Options.ApproveTool, ToolVerbose = chat.Options.ToolVerbose, ToolProgress = chat.Options.ToolProgress };
-            _concurrent.Add(chat.Client, chat.Request, options, chat);
+            _concurrent.Add(chat.Client, chat.Request, chat.Options, chat);
             _progress.Started();
         }
         catch (LlmException error)
