@@ -63,12 +63,11 @@ public static class McpToolServer
     private static CallToolResult Run(IReadOnlyList<LlmTool> tools, PendingCall call, CancellationToken serving)
     {
         var tool = tools.FirstOrDefault(t => string.Equals(t.Name, call.Name, StringComparison.Ordinal));
-        if (tool is null) return Error($"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
+        if (tool is null) return Error(ToolCallExecutor.NoSuchTool(call.Name, tools).Message);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(serving, call.Cancellation);
         try
         {
-            var arguments = ToolArgumentReader.Read(call.Arguments, tool.ParametersSchema);
-            tool.CheckArguments(arguments);
+            var arguments = ToolCallExecutor.CheckedArguments(tool, call.Arguments);
             var text = ToolOutputLimit.Apply(tool.Invoke(arguments, new LlmToolContext(both.Token)));
             return new CallToolResult { Content = [new TextContentBlock { Text = text }] };
         }

@@ -35,10 +35,8 @@ internal static class ToolCallExecutor
         var executed = false;
         try
         {
-            var tool = named
-                ?? throw new ToolArgumentException($"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
-            var arguments = ToolArgumentReader.Read(call.Arguments, tool.ParametersSchema);
-            tool.CheckArguments(arguments);
+            var tool = named ?? throw NoSuchTool(call.Name, tools);
+            var arguments = CheckedArguments(tool, call.Arguments);
             if (tool.RequireApproval && approve is not null && !approve(tool, call))
             {
                 output = NotApproved;
@@ -61,6 +59,18 @@ internal static class ToolCallExecutor
             run.Raise(new ToolErrorEvent { ToolName = call.Name, ToolCallId = call.Id, Error = failure, Output = output, McpServer = server });
 
         return new ToolCallResult { Call = call, Output = output, Succeeded = failure is null, Executed = executed && failure is null, Duration = clock.Elapsed };
+    }
+
+    /// <summary>The model (or an MCP client) named a tool that was not given: the message names those that were.</summary>
+    internal static ToolArgumentException NoSuchTool(string name, IReadOnlyList<LlmTool> tools) =>
+        new($"There is no tool named '{name}'. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
+
+    /// <summary>The arguments as the tool's schema allows them, and as the tool itself accepts them; throws otherwise, before anything runs.</summary>
+    internal static IReadOnlyDictionary<string, object?> CheckedArguments(LlmTool tool, string argumentsJson)
+    {
+        var arguments = ToolArgumentReader.Read(argumentsJson, tool.ParametersSchema);
+        tool.CheckArguments(arguments);
+        return arguments;
     }
 
     /// <summary>PowerShell wraps a command's failure (MethodInvocationException, …); the model needs the cause.</summary>
